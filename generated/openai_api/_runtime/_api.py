@@ -1,0 +1,263 @@
+"""Descriptions of an API and its operations, as data.
+
+Generated code declares one :class:`ApiInfo` per client and one
+:class:`Operation` per method; the client reads them. Everything specific to a
+provider (its auth headers, fixed headers, stream terminator) arrives here
+from the spec, so the runtime itself never names a provider.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Mapping, Sequence
+from urllib.parse import quote
+
+__all__ = [
+    "Credential",
+    "AuthScheme",
+    "ApiInfo",
+    "Result",
+    "StreamSpec",
+    "Operation",
+    "json_parser",
+]
+
+
+class Credential:
+    """A secret or setting the client constructor takes (``api_key``, ``organization``...).
+
+    ``env`` names the environment variable read when the argument is omitted;
+    a ``required`` credential missing from both raises at construction.
+    """
+
+    __slots__ = ("name", "env", "required")
+
+    def __init__(
+        self, name: str, env: str | None = None, required: bool = False
+    ) -> None:
+        self.name = name
+        self.env = env
+        self.required = required
+
+
+class AuthScheme:
+    """How one security scheme puts its credential on a request.
+
+    ``location`` is ``"header"``, ``"query"`` or ``"cookie"``; ``prefix`` is
+    prepended to the value (``"Bearer "`` for HTTP bearer auth).
+    """
+
+    __slots__ = ("credential", "location", "name", "prefix")
+
+    def __init__(
+        self, credential: str, location: str, name: str, prefix: str = ""
+    ) -> None:
+        self.credential = credential
+        self.location = location
+        self.name = name
+        self.prefix = prefix
+
+
+class ApiInfo:
+    """Everything a client class needs to know about its API.
+
+    ``security`` lists alternatives (each a tuple of scheme names, all of which
+    apply together); the first alternative whose credentials are all present is
+    used. ``base_url_env`` optionally names an environment variable that
+    overrides the spec's server URL.
+    """
+
+    __slots__ = (
+        "client_name",
+        "base_url",
+        "base_url_env",
+        "credentials",
+        "schemes",
+        "security",
+        "user_agent",
+    )
+
+    def __init__(
+        self,
+        client_name: str,
+        base_url: str,
+        credentials: Sequence[Credential],
+        schemes: Mapping[str, AuthScheme],
+        security: Sequence[Sequence[str]],
+        user_agent: str,
+        base_url_env: str | None = None,
+    ) -> None:
+        self.client_name = client_name
+        self.base_url = base_url
+        self.base_url_env = base_url_env
+        self.credentials = tuple(credentials)
+        self.schemes = dict(schemes)
+        self.security = tuple(tuple(alt) for alt in security)
+        self.user_agent = user_agent
+
+
+def json_parser(tp: Any) -> Callable[[str | bytes], Any]:
+    """A function validating JSON text into ``tp`` (a pydantic model or any type expression)."""
+    validate = getattr(tp, "model_validate_json", None)
+    if validate is not None:
+        return validate  # type: ignore[no-any-return]
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(tp).validate_json
+
+
+class Result:
+    """What a successful response body becomes.
+
+    ``kind`` is ``"json"`` (validated into ``type``), ``"text"``, ``"bytes"`` or
+    ``"none"``. The JSON validator is built on first use, so importing a
+    resource costs no schema building.
+    """
+
+    __slots__ = ("kind", "type", "_parse")
+
+    def __init__(self, kind: str, type: Any = None) -> None:
+        self.kind = kind
+        self.type = type
+        self._parse: Callable[[str | bytes], Any] | None = None
+
+    def parse_json(self, content: str | bytes) -> Any:
+        parse = self._parse
+        if parse is None:
+            parse = self._parse = json_parser(self.type)
+        return parse(content)
+
+
+class StreamSpec:
+    """How an operation streams: the type of each event's JSON data and the end marker.
+
+    ``terminator`` is the data payload that ends the stream (``"[DONE]"`` for
+    OpenAI-style APIs), or ``None`` when the stream ends with the body. When
+    ``terminator_required``, a body that ends before the terminator means the
+    stream was cut short, and is an error.
+    """
+
+    __slots__ = ("type", "terminator", "terminator_required", "_parse")
+
+    def __init__(
+        self,
+        type: Any,
+        terminator: str | None = None,
+        terminator_required: bool = False,
+    ) -> None:
+        self.type = type
+        self.terminator = terminator
+        self.terminator_required = terminator_required and terminator is not None
+        self._parse: Callable[[str | bytes], Any] | None = None
+
+    def parse_json(self, data: str) -> Any:
+        parse = self._parse
+        if parse is None:
+            parse = self._parse = json_parser(self.type)
+        return parse(data)
+
+
+class Operation:
+    """One API operation.
+
+    ``path`` is the spec's path template (``/models/{model}``); parameters
+    listed in ``slash_params`` keep ``/`` unescaped (ids like
+    ``meta-llama/llama-3.1-70b-instruct``). ``headers`` are fixed headers the
+    spec requires with a constant value. ``body`` is the request encoding
+    (``"json"``, ``"form"``, ``"multipart"``, ``"binary"`` or ``None``);
+    ``drop_none`` names body fields whose schema does not allow ``null``, for
+    which ``None`` means "not given". ``security`` overrides the API's
+    default alternatives (``()`` means no auth).
+    """
+
+    __slots__ = (
+        "method",
+        "path",
+        "result",
+        "stream",
+        "headers",
+        "body",
+        "drop_none",
+        "security",
+        "slash_params",
+        "accept",
+        "_segments",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        result: Result,
+        *,
+        stream: StreamSpec | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: str | None = None,
+        drop_none: Sequence[str] = (),
+        security: Sequence[Sequence[str]] | None = None,
+        slash_params: Sequence[str] = (),
+        accept: str | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.result = result
+        self.stream = stream
+        self.headers = dict(headers or {})
+        self.body = body
+        self.drop_none = frozenset(drop_none)
+        self.security = (
+            None if security is None else tuple(tuple(alt) for alt in security)
+        )
+        self.slash_params = frozenset(slash_params)
+        self.accept = accept
+        # Split the template once: literal text at even indexes, names at odd ones.
+        # (str.format is not used: a template could contain "{0}" or "{a.b}".)
+        segments: list[str] = []
+        rest = path
+        while True:
+            start = rest.find("{")
+            end = rest.find("}", start + 1)
+            if start < 0 or end < 0:
+                segments.append(rest)
+                break
+            segments.append(rest[:start])
+            segments.append(rest[start + 1 : end])
+            rest = rest[end + 1 :]
+        self._segments = tuple(segments)
+
+    def format_path(self, values: Mapping[str, Any] | None) -> str:
+        """The path with each parameter percent-encoded into place."""
+        segments = self._segments
+        if len(segments) == 1:
+            return segments[0]
+        values = values or {}
+        out = []
+        for i, seg in enumerate(segments):
+            if i % 2 == 0:
+                out.append(seg)
+                continue
+            if seg not in values:
+                raise TypeError(f"missing path parameter {seg!r}")
+            text = _path_text(values[seg])
+            if not text:
+                raise ValueError(f"path parameter {seg!r} must not be empty")
+            encoded = quote(text, safe="/" if seg in self.slash_params else "")
+            if "." in encoded:
+                # "." and ".." would be resolved away as dot-segments and send
+                # the request to another endpoint: encode them.
+                encoded = "/".join(
+                    p.replace(".", "%2E") if p in (".", "..") else p
+                    for p in encoded.split("/")
+                )
+            out.append(encoded)
+        return "".join(out)
+
+
+def _path_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return str(value)

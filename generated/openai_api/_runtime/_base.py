@@ -1,0 +1,771 @@
+"""The HTTP core every generated client stands on: auth, requests, retries, errors.
+
+:class:`BaseClient` holds everything that does not wait on the network
+(credentials, building requests, deciding on retries, turning responses into
+results or errors); :class:`SyncAPIClient` and :class:`AsyncAPIClient` add
+only the loop that sends, sleeps and reads.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as _dt
+import email.utils
+import enum
+import json
+import logging
+import os
+import random
+import time
+import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Mapping, TypeVar
+
+import httpx
+
+from ._api import ApiInfo, Operation
+from ._types import NOT_GIVEN, NotGiven
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    MissingCredentialError,
+    status_error_class,
+)
+from .streaming import AsyncStream, Stream
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+__all__ = [
+    "BaseClient",
+    "SyncAPIClient",
+    "AsyncAPIClient",
+    "SyncResource",
+    "AsyncResource",
+]
+
+# "openai_api._runtime._base" logs as "openai_api": one logger per package.
+log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
+
+_REDACTED = "[REDACTED]"
+_Self = TypeVar("_Self", bound="BaseClient")
+
+
+def _json_default(value: Any) -> Any:
+    """Encode what ``json`` cannot: models, dates, UUIDs, enums, bytes, sets."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"cannot send a value of type {type(value).__name__} as JSON")
+
+
+def _encode_json(data: Any) -> bytes:
+    return json.dumps(
+        data,
+        default=_json_default,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    ).encode("utf-8")
+
+
+def _scalar_text(value: Any) -> Any:
+    """A query or header value as text; lists stay lists (httpx repeats the key)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_scalar_text(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _present(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The entries the caller actually gave (neither NOT_GIVEN nor None)."""
+    if not values:
+        return {}
+    return {
+        k: _scalar_text(v)
+        for k, v in values.items()
+        if v is not NOT_GIVEN and v is not None
+    }
+
+
+def _error_body(response: httpx.Response) -> Any:
+    content = response.content
+    if not content:
+        return None
+    ctype = response.headers.get("content-type", "")
+    if "json" in ctype or content[:1] in (b"{", b"["):
+        try:
+            return json.loads(content)
+        except ValueError:
+            pass
+    return response.text
+
+
+def _error_summary(body: Any) -> str:
+    if body is None:
+        return "(empty body)"
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict) and isinstance(err.get("message"), str):
+            return str(err["message"])
+        if isinstance(err, str):
+            return err
+        if isinstance(body.get("message"), str):
+            return str(body["message"])
+        return json.dumps(body, ensure_ascii=False)[:500]
+    text = str(body).strip()
+    return text[:500] + ("..." if len(text) > 500 else "")
+
+
+class BaseClient:
+    """State and logic shared by the sync and async clients."""
+
+    #: Backoff when the server gives no Retry-After: INITIAL * 2**attempt, at most MAX, with jitter.
+    INITIAL_RETRY_DELAY = 0.5
+    MAX_RETRY_DELAY = 8.0
+    #: A Retry-After longer than this is capped to it.
+    MAX_RETRY_AFTER = 60.0
+
+    _api: ApiInfo
+    _secrets: dict[str, str]
+
+    def __init__(
+        self,
+        api: ApiInfo,
+        credentials: Mapping[str, str | None],
+        *,
+        base_url: str | httpx.URL | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        self._api = api
+        secrets: dict[str, str] = {}
+        for cred in api.credentials:
+            value = credentials.get(cred.name)
+            if value is None and cred.env:
+                value = os.environ.get(cred.env) or None
+            if value is None:
+                if cred.required:
+                    hint = (
+                        f" or set the {cred.env} environment variable"
+                        if cred.env
+                        else ""
+                    )
+                    raise MissingCredentialError(
+                        f"{api.client_name}: no {cred.name} was given: pass {cred.name}=...{hint}"
+                    )
+                continue
+            secrets[cred.name] = value
+        self._secrets = secrets
+        if base_url is None and api.base_url_env:
+            base_url = os.environ.get(api.base_url_env) or None
+        self.base_url = str(base_url or api.base_url).rstrip("/")
+        self.timeout = timeout
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.max_retries = max_retries
+        self._custom_headers = dict(default_headers or {})
+        self._owns_http = True
+        self._headers_cache: dict[
+            Operation, tuple[dict[str, str], dict[str, str], dict[str, str]]
+        ] = {}
+
+    def with_options(
+        self: _Self,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> _Self:
+        """A copy of this client with some settings changed, sharing its connection pool.
+
+        ``client.with_options(max_retries=5, timeout=120).chat.completions.create(...)``
+        """
+        new = copy.copy(self)
+        # Resources cached on the original are bound to it: drop them from the copy.
+        for key, value in list(new.__dict__.items()):
+            if isinstance(value, (SyncResource, AsyncResource)):
+                del new.__dict__[key]
+        if base_url is not None:
+            new.base_url = str(base_url).rstrip("/")
+        if not isinstance(timeout, NotGiven):
+            new.timeout = timeout
+        if max_retries is not None:
+            if max_retries < 0:
+                raise ValueError("max_retries must be >= 0")
+            new.max_retries = max_retries
+        if default_headers is not None:
+            new._custom_headers = {**self._custom_headers, **default_headers}
+        new._headers_cache = {}
+        new._owns_http = False  # the original closes the shared pool
+        if getattr(self, "_http_client", None) is None:
+            # Make the pool now so both clients share it.
+            new._http_client = self._http  # type: ignore[attr-defined]
+        return new
+
+    # -- credentials and headers ---------------------------------------------
+
+    def __repr__(self) -> str:
+        # Credentials never appear here, not even their length.
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _redact(self, text: str) -> str:
+        """``text`` with every credential value replaced by ``[REDACTED]``."""
+        for value in self._secrets.values():
+            if value and value in text:
+                text = text.replace(value, _REDACTED)
+        return text
+
+    def _auth(
+        self, op: Operation
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """(headers, query params, cookies) every call of ``op`` sends: computed once per operation."""
+        cached = self._headers_cache.get(op)
+        if cached is not None:
+            return cached
+        alternatives = self._api.security if op.security is None else op.security
+        headers: dict[str, str] = {
+            "Accept": "application/json",
+            "User-Agent": self._api.user_agent,
+        }
+        query: dict[str, str] = {}
+        cookies: dict[str, str] = {}
+        if alternatives:
+            for alt in alternatives:
+                if all(self._api.schemes[s].credential in self._secrets for s in alt):
+                    for s in alt:
+                        scheme = self._api.schemes[s]
+                        value = scheme.prefix + self._secrets[scheme.credential]
+                        target = (
+                            headers
+                            if scheme.location == "header"
+                            else query if scheme.location == "query" else cookies
+                        )
+                        target[scheme.name] = value
+                    break
+            else:
+                needed = sorted(
+                    {
+                        self._api.schemes[s].credential
+                        for alt in alternatives
+                        for s in alt
+                    }
+                )
+                raise MissingCredentialError(
+                    f"{self._api.client_name}: {op.method} {op.path} needs credentials that were not given "
+                    f"(one of: {', '.join(needed)})"
+                )
+        headers.update(self._custom_headers)
+        headers.update(op.headers)
+        result = (headers, query, cookies)
+        self._headers_cache[op] = result
+        return result
+
+    def _secret_header_names(self) -> set[str]:
+        return {
+            s.name.lower() for s in self._api.schemes.values() if s.location == "header"
+        } | {
+            "authorization",
+            "cookie",
+        }
+
+    # -- requests ---------------------------------------------------------------
+
+    def _build_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        op: Operation,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        headers: Mapping[str, Any] | None,
+        body: Any,
+        stream: bool,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        extra_body: Mapping[str, Any] | None,
+        timeout: float | httpx.Timeout | None | NotGiven,
+    ) -> httpx.Request:
+        auth_headers, auth_query, cookies = self._auth(op)
+        url = self.base_url + op.format_path(path)
+        all_headers = dict(auth_headers)
+        if stream:
+            all_headers["Accept"] = "text/event-stream"
+        elif op.accept is not None:
+            all_headers["Accept"] = op.accept
+        if headers:
+            all_headers.update(_present(headers))
+        if extra_headers:
+            all_headers.update(extra_headers)
+        params = _present(query)
+        if auth_query:
+            params.update(auth_query)
+        if extra_query:
+            params.update(extra_query)
+        content: bytes | None = None
+        data: Any = None
+        files: Any = None
+        kind = op.body
+        if kind == "json":
+            if isinstance(body, Mapping):
+                drop = op.drop_none
+                payload: Any = {
+                    k: v
+                    for k, v in body.items()
+                    if v is not NOT_GIVEN and (v is not None or k not in drop)
+                }
+                if extra_body:
+                    payload.update(extra_body)
+            else:
+                payload = body
+            content = _encode_json(payload)
+            all_headers["Content-Type"] = "application/json"
+        elif kind == "form":
+            data = {
+                k: _scalar_text(v)
+                for k, v in (body or {}).items()
+                if v is not NOT_GIVEN and v is not None
+            }
+            if extra_body:
+                data.update(extra_body)
+        elif kind == "multipart":
+            data, files = _multipart(body or {}, extra_body)
+        elif kind == "binary":
+            content = body
+            all_headers.setdefault("Content-Type", "application/octet-stream")
+        return http.build_request(
+            op.method,
+            url,
+            params=params or None,
+            headers=all_headers,
+            cookies=cookies or None,
+            content=content,
+            data=data,
+            files=files,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+        )
+
+    def _log_request(self, request: httpx.Request, attempt: int) -> None:
+        secret = self._secret_header_names()
+        shown = {
+            k: (_REDACTED if k.lower() in secret else v)
+            for k, v in request.headers.items()
+        }
+        log.debug(
+            "%s %s%s headers=%s",
+            request.method,
+            self._redact(str(request.url.copy_with(query=None))),
+            f" (retry {attempt})" if attempt else "",
+            shown,
+        )
+
+    # -- responses ----------------------------------------------------------------
+
+    def _should_retry(self, response: httpx.Response) -> bool:
+        override = response.headers.get("x-should-retry")
+        if override == "true":
+            return True
+        if override == "false":
+            return False
+        status = response.status_code
+        return status in (408, 409, 429) or status >= 500
+
+    def _retry_delay(self, response: httpx.Response | None, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt + 1``."""
+        if response is not None:
+            after = _retry_after(response.headers)
+            if after is not None:
+                return min(max(after, 0.0), self.MAX_RETRY_AFTER)
+        delay = min(self.INITIAL_RETRY_DELAY * (2.0**attempt), self.MAX_RETRY_DELAY)
+        return delay * (1.0 - 0.25 * random.random())
+
+    def _status_error(self, response: httpx.Response) -> APIStatusError:
+        body = _error_body(response)
+        request = response.request
+        message = self._redact(
+            f"{request.method} {request.url.path}: HTTP {response.status_code} "
+            f"{response.reason_phrase}: {_error_summary(body)}"
+        )
+        return status_error_class(response.status_code)(
+            message, response=response, body=body
+        )
+
+    def _connection_error(
+        self, request: httpx.Request, exc: Exception
+    ) -> APIConnectionError:
+        where = f"{request.method} {request.url.path}"
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(
+                f"{where}: timed out ({type(exc).__name__})", request=request
+            )
+        return APIConnectionError(
+            self._redact(f"{where}: connection error: {type(exc).__name__}: {exc}"),
+            request=request,
+        )
+
+    def _result(self, op: Operation, response: httpx.Response) -> Any:
+        kind = op.result.kind
+        if kind == "json":
+            content = response.content
+            try:
+                return op.result.parse_json(content)
+            except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                request = response.request
+                name = getattr(op.result.type, "__name__", str(op.result.type))
+                raise APIResponseValidationError(
+                    self._redact(
+                        f"{request.method} {request.url.path}: the response does not match {name}: {exc}"
+                    ),
+                    response=response,
+                    body=content,
+                ) from None
+        if kind == "text":
+            return response.text
+        if kind == "bytes":
+            return response.content
+        return None
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    ms = headers.get("retry-after-ms")
+    if ms is not None:
+        try:
+            return float(ms) / 1000.0
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(value)
+    if parsed is None:
+        return None
+    return email.utils.mktime_tz(parsed) - time.time()
+
+
+def _multipart(
+    body: Mapping[str, Any], extra: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Split a multipart body into form fields and files (bytes, file objects or (name, content[, type]) tuples)."""
+    data: dict[str, Any] = {}
+    files: list[tuple[str, Any]] = []
+    for key, value in {**body, **(extra or {})}.items():
+        if value is NOT_GIVEN or value is None:
+            continue
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, (bytes, bytearray, tuple)) or hasattr(item, "read"):
+                files.append((key, item))
+            elif isinstance(item, (dict, list)):
+                data.setdefault(key, []).append(_encode_json(item).decode("utf-8"))
+            else:
+                data.setdefault(key, []).append(_scalar_text(item))
+    return data, files
+
+
+class SyncAPIClient(BaseClient):
+    """Base of generated synchronous clients. The httpx client is created on first use."""
+
+    def __init__(
+        self,
+        api: ApiInfo,
+        credentials: Mapping[str, str | None],
+        *,
+        base_url: str | httpx.URL | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        http_client: httpx.Client | None,
+    ) -> None:
+        super().__init__(
+            api,
+            credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._http_client = http_client
+        self._owns_http = http_client is None
+
+    @property
+    def _http(self) -> httpx.Client:
+        http = self._http_client
+        if http is None:
+            # Created lazily: an httpx.Client builds an SSL context, which costs
+            # more than importing the whole package.
+            http = self._http_client = httpx.Client(timeout=self.timeout)
+        return http
+
+    def _request(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Any = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Send ``op`` and return its result: a parsed body, or a :class:`Stream` when ``stream``."""
+        http = self._http
+        request = self._build_request(
+            http,
+            op,
+            path,
+            query,
+            headers,
+            body,
+            stream,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+        )
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        response = self._send(http, request, retries, stream)
+        if stream:
+            assert op.stream is not None, f"{op.method} {op.path} does not stream"
+            return Stream(
+                response,
+                op.stream,
+                request,
+                self._redact,
+                resend=(
+                    (lambda: self._send(http, request, 0, True))
+                    if retries > 0
+                    else None
+                ),
+            )
+        return self._result(op, response)
+
+    def _send(
+        self, http: httpx.Client, request: httpx.Request, retries: int, stream: bool
+    ) -> httpx.Response:
+        attempt = 0
+        while True:
+            if log.isEnabledFor(logging.DEBUG):
+                self._log_request(request, attempt)
+            try:
+                response = http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                if attempt < retries:
+                    time.sleep(self._retry_delay(None, attempt))
+                    attempt += 1
+                    continue
+                raise self._connection_error(request, exc) from None
+            if response.is_success:
+                return response
+            if attempt < retries and self._should_retry(response):
+                delay = self._retry_delay(response, attempt)
+                response.close()
+                time.sleep(delay)
+                attempt += 1
+                continue
+            try:
+                if stream:
+                    response.read()
+            except httpx.TransportError as exc:
+                raise self._connection_error(request, exc) from None
+            finally:
+                response.close()
+            raise self._status_error(response)
+
+    def close(self) -> None:
+        """Close the underlying httpx client (unless it was passed in by the caller)."""
+        if self._http_client is not None and self._owns_http:
+            self._http_client.close()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(BaseClient):
+    """Base of generated asynchronous clients. The httpx client is created on first use."""
+
+    def __init__(
+        self,
+        api: ApiInfo,
+        credentials: Mapping[str, str | None],
+        *,
+        base_url: str | httpx.URL | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        http_client: httpx.AsyncClient | None,
+    ) -> None:
+        super().__init__(
+            api,
+            credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._http_client = http_client
+        self._owns_http = http_client is None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        http = self._http_client
+        if http is None:
+            http = self._http_client = httpx.AsyncClient(timeout=self.timeout)
+        return http
+
+    async def _request(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        body: Any = None,
+        stream: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Send ``op`` and return its result: a parsed body, or an :class:`AsyncStream` when ``stream``."""
+        http = self._http
+        request = self._build_request(
+            http,
+            op,
+            path,
+            query,
+            headers,
+            body,
+            stream,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+        )
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        response = await self._send(http, request, retries, stream)
+        if stream:
+            assert op.stream is not None, f"{op.method} {op.path} does not stream"
+
+            async def resend() -> httpx.Response:
+                return await self._send(http, request, 0, True)
+
+            return AsyncStream(
+                response,
+                op.stream,
+                request,
+                self._redact,
+                resend=resend if retries > 0 else None,
+            )
+        return self._result(op, response)
+
+    async def _send(
+        self,
+        http: httpx.AsyncClient,
+        request: httpx.Request,
+        retries: int,
+        stream: bool,
+    ) -> httpx.Response:
+        attempt = 0
+        while True:
+            if log.isEnabledFor(logging.DEBUG):
+                self._log_request(request, attempt)
+            try:
+                response = await http.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                if attempt < retries:
+                    await _async_sleep(self._retry_delay(None, attempt))
+                    attempt += 1
+                    continue
+                raise self._connection_error(request, exc) from None
+            if response.is_success:
+                return response
+            if attempt < retries and self._should_retry(response):
+                delay = self._retry_delay(response, attempt)
+                await response.aclose()
+                await _async_sleep(delay)
+                attempt += 1
+                continue
+            try:
+                if stream:
+                    await response.aread()
+            except httpx.TransportError as exc:
+                raise self._connection_error(request, exc) from None
+            finally:
+                await response.aclose()
+            raise self._status_error(response)
+
+    async def close(self) -> None:
+        """Close the underlying httpx client (unless it was passed in by the caller)."""
+        if self._http_client is not None and self._owns_http:
+            await self._http_client.aclose()
+
+    async def __aenter__(self: _Self) -> _Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class SyncResource:
+    """Base of generated resource classes (``client.models``, ``client.chat.completions``...)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """Base of generated async resource classes."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+
+async def _async_sleep(seconds: float) -> None:
+    import anyio  # httpx depends on anyio; imported here to keep client import cheap
+
+    await anyio.sleep(seconds)

@@ -1,0 +1,67 @@
+"""The hand-written runtime shared by every generated client package.
+
+It is copied verbatim into each package as ``_runtime/`` and imported
+relatively, so a package works wherever it is copied. Nothing here names a
+provider: what differs between APIs arrives as data (:mod:`._api`).
+"""
+
+from ._api import ApiInfo, AuthScheme, Credential, Operation, Result, StreamSpec
+from ._base import AsyncAPIClient, BaseClient, SyncAPIClient
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APIStreamError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    MissingCredentialError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from .sse import ServerSentEvent, aiter_sse, iter_sse
+from .streaming import AsyncStream, Stream
+
+__all__ = [
+    "ApiInfo",
+    "AuthScheme",
+    "Credential",
+    "Operation",
+    "Result",
+    "StreamSpec",
+    "AsyncAPIClient",
+    "BaseClient",
+    "SyncAPIClient",
+    "NOT_GIVEN",
+    "NotGiven",
+    "Body",
+    "Headers",
+    "Query",
+    "Timeout",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APIStreamError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "MissingCredentialError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "ServerSentEvent",
+    "aiter_sse",
+    "iter_sse",
+    "AsyncStream",
+    "Stream",
+]

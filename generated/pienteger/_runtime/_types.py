@@ -1,0 +1,43 @@
+"""Small shared types: the "argument not given" sentinel and request option aliases."""
+
+from __future__ import annotations
+
+from typing import IO, Any, Mapping, Tuple, Union
+
+import httpx
+
+__all__ = ["NotGiven", "NOT_GIVEN", "Headers", "Query", "Body", "Timeout", "FileInput"]
+
+
+class NotGiven:
+    """Marks an argument the caller left out, so it is not sent at all.
+
+    ``None`` cannot serve: for a nullable field it means "send ``null``".
+    """
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Headers = Mapping[str, str]
+Query = Mapping[str, Any]
+Body = Mapping[str, Any]
+Timeout = Union[float, httpx.Timeout, None]
+#: A file for a multipart upload: its bytes, an open binary file, or
+#: ``(filename, content)`` / ``(filename, content, content_type)``.
+FileInput = Union[
+    bytes,
+    IO[bytes],
+    Tuple[str, Union[bytes, IO[bytes]]],
+    Tuple[str, Union[bytes, IO[bytes]], str],
+]

@@ -1,0 +1,195 @@
+"""The exceptions a generated client raises.
+
+    APIError
+    ├── APIConnectionError          the request did not get a response
+    │   └── APITimeoutError
+    ├── APIResponseValidationError  a response (or stream event) does not fit its type
+    ├── APIStreamError              the server reported an error inside a stream
+    └── APIStatusError              a non-2xx response: status_code, body, response
+        ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+        ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+        └── RateLimitError 429, InternalServerError >= 500
+
+Messages never contain credentials: they are built from the method, the URL
+(no headers) and the response body.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIResponseValidationError",
+    "APIStreamError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "MissingCredentialError",
+]
+
+
+class APIError(Exception):
+    """Base class of every error a client raises about an API call.
+
+    ``request`` is the :class:`httpx.Request` when one was built.
+    """
+
+    message: str
+    request: httpx.Request | None
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class MissingCredentialError(APIError):
+    """A required credential was given neither as an argument nor in its environment variable."""
+
+
+class APIConnectionError(APIError):
+    """No response arrived: the connection failed, broke, or (subclass) timed out.
+
+    Also raised when a stream's connection breaks before the stream ended.
+    """
+
+    def __init__(
+        self,
+        message: str = "Connection error.",
+        *,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request or the stream did not complete within the timeout."""
+
+    def __init__(
+        self,
+        message: str = "Request timed out.",
+        *,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx response, or one stream event, could not be parsed into its declared type."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        body: Any = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(
+            message, request=request if request is not None else _request_of(response)
+        )
+        self.response = response
+        self.body = body
+
+
+class APIStreamError(APIError):
+    """The server sent an error inside an event stream (an ``error`` event or an ``{"error": ...}`` payload).
+
+    ``body`` is the parsed payload (or the raw data when it is not JSON).
+    """
+
+    def __init__(
+        self, message: str, *, body: Any = None, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx status.
+
+    ``status_code``: the HTTP status; ``body``: the parsed JSON body, or the
+    text when the body is not JSON (an HTML 502 page, say), or ``None`` when
+    empty; ``response``: the :class:`httpx.Response`.
+    """
+
+    status_code: int
+    body: Any
+    response: httpx.Response
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+        super().__init__(message, request=_request_of(response))
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 500 and above."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The :class:`APIStatusError` subclass for an HTTP status code."""
+    if status >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status, APIStatusError)
+
+
+def _request_of(response: httpx.Response | None) -> httpx.Request | None:
+    if response is None:
+        return None
+    try:
+        return response.request
+    except RuntimeError:  # a Response built without a request
+        return None

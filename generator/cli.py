@@ -1,0 +1,164 @@
+"""The command line: ``python -m generator generate|validate|check``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Sequence
+
+from . import pipeline
+from .errors import SpecError
+from .load import load_spec
+from .write import compare, write_packages
+
+EXIT_OK = 0
+EXIT_DIFFERENT = 1
+EXIT_SPEC_ERROR = 2
+EXIT_INTERNAL = 3
+
+
+def _spec_paths(args: argparse.Namespace) -> tuple[list[Path], bool]:
+    """The specs to work on and whether they are the default set (all of specs/)."""
+    if args.specs:
+        return [Path(s) for s in args.specs], False
+    return pipeline.default_specs(), True
+
+
+def _print_findings(findings: Sequence[object]) -> None:
+    for f in findings:
+        print(f.format() if hasattr(f, "format") else str(f), file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths, _ = _spec_paths(args)
+    if not paths:
+        print("clientgen: no specs to validate", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    failed = False
+    for path in paths:
+        try:
+            spec = load_spec(path)
+        except SpecError as exc:
+            _print_findings(exc.findings)
+            failed = True
+            continue
+        report = pipeline.check_spec(spec, strict=args.strict)
+        _print_findings(report.errors)
+        _print_findings(report.warnings)
+        if report.errors:
+            failed = True
+            print(
+                f"{spec.display}: invalid ({len(report.errors)} errors, {len(report.warnings)} warnings)",
+                file=sys.stderr,
+            )
+        else:
+            print(f"{spec.display}: valid ({len(report.warnings)} warnings)")
+    return EXIT_SPEC_ERROR if failed else EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    paths, default = _spec_paths(args)
+    out = Path(args.out) if args.out else pipeline.GENERATED_DIR
+    started = time.perf_counter()
+    try:
+        result = pipeline.run(paths, lenient=args.lenient)
+    except SpecError as exc:
+        _print_findings(exc.findings)
+        print(f"clientgen: nothing was written to {out}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    _print_findings(result.warnings)
+    for api in result.apis.values():
+        for w in api.warnings:
+            print(w, file=sys.stderr)
+    pruned = write_packages(result.packages, out, prune=default and not args.out)
+    elapsed = time.perf_counter() - started
+    for name, files in result.packages.items():
+        print(f"{out / name}: {len(files)} files")
+    for name in pruned:
+        print(f"{out / name}: removed (its spec is gone)")
+    print(f"generated {len(result.packages)} package(s) in {elapsed:.2f}s")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    paths, default = _spec_paths(args)
+    out = Path(args.out) if args.out else pipeline.GENERATED_DIR
+    try:
+        result = pipeline.run(paths, lenient=args.lenient)
+    except SpecError as exc:
+        _print_findings(exc.findings)
+        return EXIT_SPEC_ERROR
+    problems = compare(result.packages, out, prune=default and not args.out)
+    if problems:
+        for line in problems[:50]:
+            print(line)
+        if len(problems) > 50:
+            print(f"... and {len(problems) - 50} more")
+        print(
+            "generated/ is stale: run `python -m generator generate` and commit the result"
+        )
+        return EXIT_DIFFERENT
+    print(f"{out}: up to date ({len(result.packages)} packages)")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Typed Python clients from OpenAPI specs.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="render specs into client packages")
+    g.add_argument(
+        "specs",
+        nargs="*",
+        metavar="SPEC",
+        help="spec files (default: every spec in specs/)",
+    )
+    g.add_argument("--out", help="output directory (default: generated/)")
+    g.add_argument(
+        "--lenient",
+        action="store_true",
+        help="go on past validator errors that do not stop generation",
+    )
+    g.set_defaults(func=cmd_generate)
+
+    v = sub.add_parser("validate", help="validate specs only")
+    v.add_argument("specs", nargs="*", metavar="SPEC")
+    v.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (examples, operationIds) as errors",
+    )
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser(
+        "check", help="exit 1 when generated/ differs from what generate would write"
+    )
+    c.add_argument("specs", nargs="*", metavar="SPEC")
+    c.add_argument("--out", help="directory to compare (default: generated/)")
+    c.add_argument("--lenient", action="store_true")
+    c.set_defaults(func=cmd_check)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a generator bug: say so plainly, traceback on request
+        if os.environ.get("CLIENTGEN_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"clientgen: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in the generator, not in your spec. Set CLIENTGEN_DEBUG=1 for the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

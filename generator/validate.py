@@ -1,0 +1,461 @@
+"""Stage 2: check a loaded spec before anything is generated from it.
+
+Three layers, all findings collected and reported together:
+
+1. structure we rely on: an OpenAPI 3.0/3.1 document whose every ``$ref`` is
+   local and resolves (checked first: openapi-spec-validator crashes on
+   dangling references without saying where they are);
+2. openapi-spec-validator, wrapped so that each error carries the absolute
+   JSON pointer of the spec node it is about (the library reports paths
+   relative to the sub-schema it happened to be checking);
+3. content: every example checked against its schema, and operationIds that
+   do not follow the dotted ``resource.method`` convention. These are warnings
+   (``--strict`` turns them into errors).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping
+
+from .errors import Finding, pointer, split_pointer
+from .load import LoadedSpec
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+SPEC_URI = "urn:clientgen:spec"
+
+
+@dataclass
+class Report:
+    """What validation found. ``errors`` stop generation; ``warnings`` do not."""
+
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def all(self) -> list[Finding]:
+        return [*self.errors, *self.warnings]
+
+
+def resolve_pointer(doc: Any, ptr: str) -> Any:
+    """The node at JSON pointer ``ptr`` (``#/a/b``); ``KeyError`` when absent."""
+    node = doc
+    for token in split_pointer(ptr):
+        if isinstance(node, Mapping):
+            if token not in node:
+                raise KeyError(token)
+            node = node[token]
+        elif isinstance(node, list):
+            if not token.isdigit() or int(token) >= len(node):
+                raise KeyError(token)
+            node = node[int(token)]
+        else:
+            raise KeyError(token)
+    return node
+
+
+def iter_refs(
+    node: Any, parts: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every ``$ref`` string in the document with the path of the object holding it."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(node, parts)]
+    while stack:
+        cur, where = stack.pop()
+        if isinstance(cur, dict):
+            ref = cur.get("$ref")
+            if isinstance(ref, str):
+                yield where, ref
+            for k, v in cur.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((v, where + (k,)))
+        elif isinstance(cur, list):
+            for i, v in enumerate(cur):
+                if isinstance(v, (dict, list)):
+                    stack.append((v, where + (i,)))
+
+
+def spec_version(data: Mapping[str, Any]) -> str | None:
+    """``"3.0"`` or ``"3.1"`` for documents we can read, else ``None``."""
+    v = data.get("openapi")
+    if isinstance(v, str):
+        if v.startswith("3.1."):
+            return "3.1"
+        if v.startswith("3.0."):
+            return "3.0"
+    return None
+
+
+def _check_structure(spec: LoadedSpec, report: Report) -> bool:
+    data = spec.data
+    if "swagger" in data:
+        report.errors.append(
+            spec.finding(
+                "#/swagger",
+                "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first",
+            )
+        )
+        return False
+    if spec_version(data) is None:
+        report.errors.append(
+            spec.finding(
+                "#/openapi" if "openapi" in data else "#",
+                f"unsupported OpenAPI version {data.get('openapi')!r} (3.0.x and 3.1.x are supported)",
+            )
+        )
+        return False
+    ok = True
+    seen: set[str] = set()
+    for where, ref in sorted(iter_refs(data), key=lambda item: pointer(item[0])):
+        at = pointer(where) + "/$ref"
+        if not ref.startswith("#"):
+            report.errors.append(
+                spec.finding(
+                    at,
+                    f"external reference {ref!r} is not supported: bundle the spec into one file first",
+                )
+            )
+            ok = False
+            continue
+        if ref in seen:
+            continue
+        try:
+            resolve_pointer(data, ref)
+            seen.add(ref)
+        except KeyError:
+            report.errors.append(
+                spec.finding(at, f"reference {ref!r} does not resolve")
+            )
+            ok = False
+    return ok
+
+
+def _validator_class(version: str) -> Any:
+    """openapi-spec-validator's class for ``version``, with absolute error locations."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+
+    def locating(cls: Any) -> Any:
+        class Located(cls):  # type: ignore[misc, valid-type]
+            def __call__(self, node: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+                for err in super().__call__(node, *args, **kwargs):
+                    if not isinstance(err, OpenAPIValidationError):
+                        err = OpenAPIValidationError.create_from(err)
+                    if not hasattr(err, "clientgen_parts"):
+                        err.clientgen_parts = tuple(node.parts)
+                    yield err
+
+        Located.__name__ = cls.__name__
+        return Located
+
+    located = {
+        "schema",
+        "default",
+        "parameter",
+        "mediaType",
+        "operation",
+        "path",
+        "tags",
+    }
+    return type(
+        "Located" + base.__name__,
+        (base,),
+        {
+            "keyword_validators": {
+                k: (locating(v) if k in located else v)
+                for k, v in base.keyword_validators.items()
+            }
+        },
+    )
+
+
+def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
+    data = dict(spec.data)
+    paths = data.get("paths")
+    if isinstance(paths, dict):
+        # openapi-spec-validator crashes (KeyError) on an x- key directly under
+        # paths, though OpenAPI allows extensions there.
+        data["paths"] = {k: v for k, v in paths.items() if not k.startswith("x-")}
+    cls = _validator_class(version)
+    seen: set[tuple[str, str]] = set()
+    try:
+        errors = list(cls(data).iter_errors())
+    except RecursionError:
+        report.errors.append(
+            spec.finding(
+                "#", "openapi-spec-validator gave up: the spec nests too deeply"
+            )
+        )
+        return
+    except (
+        Exception
+    ) as exc:  # the library raises referencing errors with the whole spec in them
+        report.errors.append(
+            spec.finding(
+                "#",
+                f"openapi-spec-validator failed: {type(exc).__name__}: {str(exc)[:200]}",
+            )
+        )
+        return
+    for err in errors:
+        parts = tuple(getattr(err, "clientgen_parts", ())) + tuple(err.path)
+        where = pointer(parts)
+        message = _short_message(err)
+        if (where, message) in seen:
+            continue
+        seen.add((where, message))
+        report.errors.append(spec.finding(where, message))
+
+
+def _short_message(err: Any) -> str:
+    msg = str(getattr(err, "message", err))
+    if len(msg) > 300:
+        msg = msg[:300] + "..."
+    return msg
+
+
+# --- content checks -----------------------------------------------------------
+
+
+def _example_validator_factory(spec: LoadedSpec, version: str) -> Callable[[str], Any]:
+    """Returns ``make(schema_pointer)`` giving a JSON Schema validator for that schema."""
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    registry: Any = Registry().with_resource(
+        SPEC_URI, Resource(contents=spec.data, specification=DRAFT202012)
+    )
+    cls = OAS31Validator if version == "3.1" else OAS30Validator
+    cache: dict[str, Any] = {}
+
+    def make(schema_ptr: str) -> Any:
+        if schema_ptr not in cache:
+            cache[schema_ptr] = cls({"$ref": SPEC_URI + schema_ptr}, registry=registry)
+        return cache[schema_ptr]
+
+    return make
+
+
+def _deref(data: Mapping[str, Any], node: Any, where: str) -> tuple[Any, str]:
+    """Follow ``$ref`` chains of a non-schema object (example, parameter, response)."""
+    hops = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and hops < 32:
+        where = node["$ref"]
+        try:
+            node = resolve_pointer(data, where)
+        except KeyError:
+            return None, where
+        hops += 1
+    return node, where
+
+
+def _media_examples(
+    data: Mapping[str, Any], media: Mapping[str, Any], where: str
+) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) for ``example`` and every ``examples`` entry of a media type or parameter."""
+    if "example" in media:
+        yield where + "/example", media["example"]
+    examples = media.get("examples")
+    if isinstance(examples, dict):
+        for name, ex in examples.items():
+            ex_where = f"{where}/examples/{pointer([name])[2:]}"
+            ex, _ = _deref(data, ex, ex_where)
+            if isinstance(ex, dict) and "value" in ex:
+                yield ex_where + "/value", ex["value"]
+
+
+def _format_validation_error(err: Any) -> str:
+    at = (
+        "/" + "/".join(str(p) for p in err.absolute_path)
+        if err.absolute_path
+        else "the top level"
+    )
+    msg = str(err.message)
+    if len(msg) > 200:
+        msg = msg[:200] + "..."
+    return f"at {at}: {msg}"
+
+
+def iter_media_types(
+    data: Mapping[str, Any],
+) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(pointer, content type, media type object) for every request and response body."""
+    paths = data.get("paths") or {}
+    for path, item in paths.items():
+        if not isinstance(item, dict) or path.startswith("x-"):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            op_where = pointer(["paths", path, method])
+            body, body_where = _deref(
+                data, op.get("requestBody"), op_where + "/requestBody"
+            )
+            if isinstance(body, dict):
+                for ctype, media in (body.get("content") or {}).items():
+                    if isinstance(media, dict):
+                        yield f"{body_where}/content/{pointer([ctype])[2:]}", ctype, media
+            for status, resp in (op.get("responses") or {}).items():
+                resp, resp_where = _deref(
+                    data, resp, f"{op_where}/responses/{pointer([status])[2:]}"
+                )
+                if isinstance(resp, dict):
+                    for ctype, media in (resp.get("content") or {}).items():
+                        if isinstance(media, dict):
+                            yield f"{resp_where}/content/{pointer([ctype])[2:]}", ctype, media
+
+
+class _ExampleChecker:
+    """Checks example values against schemas, each pair once, into a report."""
+
+    def __init__(self, spec: LoadedSpec, version: str, report: Report):
+        self.spec = spec
+        self.report = report
+        self.make = _example_validator_factory(spec, version)
+        self.checked: set[str] = set()
+
+    def warn(self, where: str, message: str) -> None:
+        self.report.warnings.append(self.spec.finding(where, message, "warning"))
+
+    def check(self, value_where: str, value: Any, schema_where: str, what: str) -> None:
+        key = value_where + "|" + schema_where
+        if key in self.checked:
+            return
+        self.checked.add(key)
+        try:
+            errors = sorted(
+                self.make(schema_where).iter_errors(value),
+                key=lambda e: list(e.absolute_path),
+            )
+        except Exception as exc:  # e.g. a schema the structure checks already reported
+            self.warn(value_where, f"{what} could not be checked: {exc}")
+            return
+        for err in errors[:5]:
+            self.warn(
+                value_where,
+                f"{what} does not match its schema {schema_where}: {_format_validation_error(err)}",
+            )
+
+    def check_stream(self, media_where: str, media: Mapping[str, Any]) -> None:
+        """Each event of a ``text/event-stream`` example against ``x-event-data-schema``."""
+        from .runtime.sse import iter_sse
+
+        if "x-event-data-schema" not in media:
+            return
+        terminator = media.get("x-stream-terminator")
+        for value_where, value in _media_examples(self.spec.data, media, media_where):
+            if not isinstance(value, str):
+                self.warn(
+                    value_where,
+                    "a text/event-stream example must be a string of SSE lines",
+                )
+                continue
+            for n, event in enumerate(iter_sse([value.encode("utf-8")])):
+                if terminator is not None and event.data == terminator:
+                    break
+                try:
+                    payload = json.loads(event.data)
+                except ValueError as exc:
+                    self.warn(
+                        value_where,
+                        f"event {n} of the stream example: data is not JSON ({exc})",
+                    )
+                    continue
+                self.check(
+                    value_where,
+                    payload,
+                    media_where + "/x-event-data-schema",
+                    f"event {n} of the stream example",
+                )
+
+
+def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
+    data = spec.data
+    checker = _ExampleChecker(spec, version, report)
+    for media_where, ctype, media in iter_media_types(data):
+        if ctype.startswith("text/event-stream"):
+            checker.check_stream(media_where, media)
+            continue
+        if "schema" not in media:
+            continue
+        for value_where, value in _media_examples(data, media, media_where):
+            checker.check(value_where, value, media_where + "/schema", "example")
+
+    for path, item in (data.get("paths") or {}).items():
+        if not isinstance(item, dict) or path.startswith("x-"):
+            continue
+        lists = [(pointer(["paths", path, "parameters"]), item.get("parameters"))]
+        lists += [
+            (pointer(["paths", path, m, "parameters"]), item[m].get("parameters"))
+            for m in HTTP_METHODS
+            if isinstance(item.get(m), dict)
+        ]
+        for where, params in lists:
+            for i, param in enumerate(params or []):
+                param, pwhere = _deref(data, param, f"{where}/{i}")
+                if isinstance(param, dict) and "schema" in param:
+                    for value_where, value in _media_examples(data, param, pwhere):
+                        checker.check(
+                            value_where, value, pwhere + "/schema", "parameter example"
+                        )
+
+
+def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
+    seen: dict[str, str] = {}
+    for path, item in (spec.data.get("paths") or {}).items():
+        if not isinstance(item, dict) or path.startswith("x-"):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            where = pointer(["paths", path, method])
+            op_id = op.get("operationId")
+            if not isinstance(op_id, str) or not op_id:
+                report.warnings.append(
+                    spec.finding(
+                        where,
+                        "operation has no operationId: its method name will be derived from the method and path",
+                        "warning",
+                    )
+                )
+                continue
+            if op_id in seen:
+                report.errors.append(
+                    spec.finding(
+                        where + "/operationId",
+                        f"operationId {op_id!r} is also used at {seen[op_id]}",
+                    )
+                )
+            else:
+                seen[op_id] = where
+            parts = op_id.split(".")
+            if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+                report.warnings.append(
+                    spec.finding(
+                        where + "/operationId",
+                        f"operationId {op_id!r} is not dotted (resource.method, e.g. 'chat.completions.create')",
+                        "warning",
+                    )
+                )
+
+
+def validate_spec(spec: LoadedSpec, *, examples: bool = True) -> Report:
+    """Run every check on ``spec``; never raises for problems in the spec itself."""
+    report = Report()
+    if not _check_structure(spec, report):
+        return report
+    version = spec_version(spec.data)
+    assert version is not None
+    _run_spec_validator(spec, version, report)
+    _check_operation_ids(spec, report)
+    if examples:
+        _check_examples(spec, version, report)
+    return report
