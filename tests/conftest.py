@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import sys
+from typing import Iterator
+
+import pytest
+
+from tests.support.packages import GENERATED
+from tests.support.server import LocalServer
+
+# The committed client packages import by their own names, as users import them.
+if str(GENERATED) not in sys.path:
+    sys.path.insert(0, str(GENERATED))
+
+
+@pytest.fixture(scope="session")
+def _server_session() -> Iterator[LocalServer]:
+    server = LocalServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(_server_session: LocalServer) -> Iterator[LocalServer]:
+    """A real HTTP server on 127.0.0.1 with no routes and no recorded requests."""
+    _server_session.reset()
+    yield _server_session
+    _server_session.reset()
