@@ -319,7 +319,9 @@ class _Builder:
             )
         node = self.resource_for(resource_path)
         name = node.scope.claim(snake_identifier(method_raw, fallback="call"))
-        const = self.op_consts.claim("_" + (node.class_name + "_" + name).upper())
+        const = self.op_consts.claim(
+            "_" + (snake(node.class_name) + "_" + name).upper()
+        )
 
         scope = Scope(METHOD_RESERVED | KEYWORDS)
         params: list[Param] = []

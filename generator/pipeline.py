@@ -67,7 +67,7 @@ def _is_structural(finding: Finding) -> bool:
         or m.startswith("unsupported OpenAPI version")
         or m.startswith("Swagger 2.0")
         or "is also used at" in m
-        or m.startswith("openapi-spec-validator failed")
+        or m.startswith("openapi-spec-validator could not")
     )
 
 

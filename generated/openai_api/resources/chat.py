@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-_CHATCOMPLETIONS_CREATE = Operation(
+_CHAT_COMPLETIONS_CREATE = Operation(
     "POST",
     "/chat/completions",
     Result("json", ChatCompletion),
@@ -252,7 +252,7 @@ class ChatCompletions(SyncResource):
         """
 
         result: ChatCompletion | Stream[ChatCompletionChunk] = self._client._request(
-            _CHATCOMPLETIONS_CREATE,
+            _CHAT_COMPLETIONS_CREATE,
             body={
                 "model": model,
                 "messages": messages,
@@ -471,7 +471,7 @@ class AsyncChatCompletions(AsyncResource):
 
         result: ChatCompletion | AsyncStream[ChatCompletionChunk] = (
             await self._client._request(
-                _CHATCOMPLETIONS_CREATE,
+                _CHAT_COMPLETIONS_CREATE,
                 body={
                     "model": model,
                     "messages": messages,

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-_CHATCOMPLETIONS_CREATE = Operation(
+_CHAT_COMPLETIONS_CREATE = Operation(
     "POST",
     "/ai/completions",
     Result("json", ChatCompletion),
@@ -201,7 +201,7 @@ class ChatCompletions(SyncResource):
         """
 
         result: ChatCompletion | Stream[ChatCompletionChunk] = self._client._request(
-            _CHATCOMPLETIONS_CREATE,
+            _CHAT_COMPLETIONS_CREATE,
             body={
                 "model": model,
                 "messages": messages,
@@ -372,7 +372,7 @@ class AsyncChatCompletions(AsyncResource):
 
         result: ChatCompletion | AsyncStream[ChatCompletionChunk] = (
             await self._client._request(
-                _CHATCOMPLETIONS_CREATE,
+                _CHAT_COMPLETIONS_CREATE,
                 body={
                     "model": model,
                     "messages": messages,
