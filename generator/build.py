@@ -2,32 +2,30 @@
 
 Operations become methods on resources named by dotted operationIds
 (``chat.completions.create`` -> ``client.chat.completions.create``); security
-schemes become constructor credentials; schemas become types
-(:mod:`generator.build_types`). See README "Spec conventions" for the ``x-``
-extensions read here.
+schemes become constructor credentials (:mod:`generator.build_auth`); schemas
+become types (:mod:`generator.build_types`). See README "Spec conventions"
+for the ``x-`` extensions read here, and "How specs map to Python" for the
+rules.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator
 
-from .build_types import PARAM, RESPONSE, TypeBuilder, TypeExpr
+from . import build_auth
+from .build_modules import used_extras
+from .build_types import ANY, PARAM, RESPONSE, BuildFailure, TypeBuilder, TypeExpr
 from .errors import Finding, SpecError, escape_pointer_token, pointer
-from .ir import (
-    Api,
-    Credential,
-    Method,
-    Param,
-    Resource,
-    ResourceModule,
-    Scheme,
-    StreamInfo,
-)
+from .ir import Api, Method, Param, Resource, ResourceModule, StreamInfo
 from .load import LoadedSpec
 from .names import (
     KEYWORDS,
+    METHOD_RESERVED,
+    RESOURCE_RESERVED,
+    TYPE_RESERVED,
     Scope,
     is_identifier,
     pascal,
@@ -37,31 +35,44 @@ from .names import (
 )
 from .validate import HTTP_METHODS, resolve_pointer
 
-# Names a generated method's signature and body already use.
-METHOD_RESERVED = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
-)
-# Attributes the client and resource classes already have.
-CLIENT_RESERVED = frozenset(
-    {
-        "base_url", "timeout", "max_retries", "close", "aclose", "with_options", "copy",
-        "types", "request", "self",
-    }
-)  # fmt: skip
-
-_JSON_TYPE = re.compile(
-    r"^application/([\w.+-]*\+)?json\b|^application/json", re.IGNORECASE
+_JSON_TYPE = re.compile(r"^application/([\w.+-]*\+)?json\b|^application/json", re.I)
+# The default serialisation of each parameter location (OpenAPI: style, explode).
+_DEFAULT_STYLE = {
+    "query": ("form", True),
+    "path": ("simple", False),
+    "header": ("simple", False),
+}
+_QUERY_STYLES = {"form", "spaceDelimited", "pipeDelimited", "deepObject"}
+# Values of an enum body field that select a server-sent-event stream.
+_SSE_VALUES = ("sse", "event-stream", "text/event-stream")
+# Schema keywords described in a parameter's docstring.
+_BOUNDS = (
+    ("minimum", ">="),
+    ("exclusiveMinimum", ">"),
+    ("maximum", "<="),
+    ("exclusiveMaximum", "<"),
+    ("minLength", "min length"),
+    ("maxLength", "max length"),
+    ("minItems", "min items"),
+    ("maxItems", "max items"),
+    ("pattern", "pattern"),
 )
 
 
 @dataclass
 class _ResourceNode:
     attr: str
-    class_name: str
+    base: str  # the class name it asks for (the parent's name + its own)
     scope: Scope
+    class_name: str = ""
     methods: list[Method] = field(default_factory=list)
     children: dict[str, "_ResourceNode"] = field(default_factory=dict)
     deps: set[str] = field(default_factory=set)
+
+    def walk(self) -> Iterator[_ResourceNode]:
+        yield self
+        for c in self.children.values():
+            yield from c.walk()
 
     def freeze(self) -> Resource:
         return Resource(
@@ -70,12 +81,6 @@ class _ResourceNode:
             methods=tuple(self.methods),
             children=tuple(c.freeze() for c in self.children.values()),
         )
-
-    def all_deps(self) -> set[str]:
-        out = set(self.deps)
-        for c in self.children.values():
-            out |= c.all_deps()
-        return out
 
 
 class _Builder:
@@ -86,12 +91,14 @@ class _Builder:
         self.types = TypeBuilder(spec.data, spec.display, lenient=lenient)
         self.errors: list[Finding] = []
         self.roots: dict[str, _ResourceNode] = {}
-        self.root_scope = Scope(CLIENT_RESERVED | KEYWORDS)
-        self.class_scope = Scope({"BaseClient", "SyncAPIClient", "AsyncAPIClient"})
+        self.root_scope = Scope(RESOURCE_RESERVED | KEYWORDS)
         self.op_consts = Scope()
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(self.spec.finding(where, message))
+
+    def warn(self, where: str, message: str) -> None:
+        self.types.warn(where, message)
 
     def deref(self, node: Any) -> Any:
         seen = 0
@@ -123,10 +130,11 @@ class _Builder:
             not isinstance(client, str)
             or not is_identifier(client)
             or client in KEYWORDS
+            or client in TYPE_RESERVED
         ):
             self.error(
                 "#/info/x-client-name",
-                f"client name {client!r} is not a valid Python identifier",
+                f"client name {client!r} is not a usable class name",
             )
             client = "Client"
         return package, client
@@ -134,164 +142,68 @@ class _Builder:
     def resource_for(self, path: list[str]) -> _ResourceNode:
         nodes = self.roots
         node: _ResourceNode | None = None
-        prefix = ""
         for raw in path:
             scope = self.root_scope if node is None else node.scope
-            key = raw
+            # Keyed by the snake_case name, so "Responses" (a tag) and
+            # "responses" (a path segment) are one resource.
+            key = snake_identifier(raw, fallback="resource", reserved=RESOURCE_RESERVED)
             if key not in nodes:
-                attr = scope.claim(
-                    snake_identifier(raw, fallback="resource", reserved=CLIENT_RESERVED)
+                base = (node.base if node else "") + pascal_identifier(
+                    raw, fallback="Resource"
                 )
-                prefix_class = prefix + pascal_identifier(raw, fallback="Resource")
-                class_name = self.class_scope.claim(prefix_class)
                 nodes[key] = _ResourceNode(
-                    attr,
-                    class_name,
-                    Scope(METHOD_RESERVED | CLIENT_RESERVED | KEYWORDS),
+                    scope.claim(key),
+                    base,
+                    Scope(RESOURCE_RESERVED | KEYWORDS),
                 )
             node = nodes[key]
-            prefix = node.class_name
             nodes = node.children
         assert node is not None
         return node
 
-    # -- auth -----------------------------------------------------------------
-
-    def auth(
-        self, package: str
-    ) -> tuple[tuple[Credential, ...], tuple[Scheme, ...], tuple[tuple[str, ...], ...]]:
-        schemes_data = (self.data.get("components") or {}).get("securitySchemes") or {}
-        schemes: list[Scheme] = []
-        cred_info: dict[str, tuple[str | None, str | None]] = {}
-        cred_scope = Scope(
-            {
-                "base_url",
-                "timeout",
-                "max_retries",
-                "http_client",
-                "default_headers",
-                "self",
-            }
-            | KEYWORDS
-        )
-        for i, (key, raw) in enumerate(schemes_data.items()):
-            where = pointer(["components", "securitySchemes", key])
-            scheme = self.deref(raw)
-            if not isinstance(scheme, dict):
-                continue
-            kind = scheme.get("type")
-            default_param = (
-                "api_key" if i == 0 else snake_identifier(key, fallback="credential")
-            )
-            param = scheme.get("x-client-param", default_param)
-            if (
-                not isinstance(param, str)
-                or not is_identifier(param)
-                or param in KEYWORDS
-            ):
-                self.error(
-                    where + "/x-client-param",
-                    f"x-client-param {param!r} is not a valid Python identifier",
-                )
-                continue
-            if param not in cred_info:
-                param = cred_scope.claim(param) if param not in cred_scope else param
-                env = scheme.get("x-env-var", f"{package.upper()}_{param.upper()}")
-                cred_info[param] = (
-                    env if isinstance(env, str) else None,
-                    scheme.get("description"),
-                )
-            if kind == "apiKey":
-                location = scheme.get("in", "header")
-                schemes.append(
-                    Scheme(key, param, location, str(scheme.get("name", "")), "")
-                )
-            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-                schemes.append(Scheme(key, param, "header", "Authorization", "Bearer "))
-            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-                self.types.warn(
-                    where,
-                    "HTTP basic auth: pass the base64 'user:password' token as the credential",
-                )
-                schemes.append(Scheme(key, param, "header", "Authorization", "Basic "))
-            elif kind in ("oauth2", "openIdConnect"):
-                self.types.warn(
-                    where,
-                    f"{kind}: the client takes an access token and sends it as a bearer token",
-                )
-                schemes.append(Scheme(key, param, "header", "Authorization", "Bearer "))
-            else:
-                self.types.warn(
-                    where,
-                    f"security scheme type {kind!r} is not supported; it is ignored",
-                )
-        known = {s.key for s in schemes}
-        security = (
-            self.security_of(self.data.get("security"), "#/security", known) or ()
-        )
-        used = {s.key: s.credential for s in schemes}
-        required: set[str] | None = None
-        for alt in security:
-            creds = {used[k] for k in alt}
-            required = creds if required is None else required & creds
-        credentials = tuple(
-            Credential(
-                name,
-                env,
-                name in (required or set()),
-                desc if isinstance(desc, str) else None,
-            )
-            for name, (env, desc) in cred_info.items()
-            if any(s.credential == name for s in schemes)
-        )
-        return credentials, tuple(schemes), security
-
-    def security_of(
-        self, value: Any, where: str, known: set[str]
-    ) -> tuple[tuple[str, ...], ...] | None:
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            self.error(where, "security must be a list of requirement objects")
-            return None
-        alts: list[tuple[str, ...]] = []
-        for i, req in enumerate(value):
-            if not isinstance(req, dict):
-                self.error(f"{where}/{i}", "a security requirement must be an object")
-                continue
-            missing = [k for k in req if k not in known]
-            if missing:
-                # Unsupported schemes (e.g. mutualTLS) make that alternative unusable.
-                self.types.warn(
-                    f"{where}/{i}",
-                    f"security alternative uses unsupported scheme(s) {missing}; skipped",
-                )
-                continue
-            alts.append(tuple(req))
-        return tuple(alts)
+    def name_classes(self) -> None:
+        """Resource class names, chosen once every type is named: types keep their names."""
+        taken = set(self.types.defs) | TYPE_RESERVED | KEYWORDS | {"Async"}
+        taken |= {"Async" + n for n in self.types.defs}
+        for root in self.roots.values():
+            for node in root.walk():
+                for candidate in (node.base, node.base + "Resource"):
+                    if candidate not in taken and "Async" + candidate not in taken:
+                        break
+                else:
+                    n = 2
+                    while f"{candidate}{n}" in taken or f"Async{candidate}{n}" in taken:
+                        n += 1
+                    candidate = f"{candidate}{n}"
+                node.class_name = candidate
+                taken |= {candidate, "Async" + candidate}
 
     # -- operations ----------------------------------------------------------------
 
     def operations(self, known_schemes: set[str]) -> None:
-        for path, item in (self.data.get("paths") or {}).items():
+        paths = self.data.get("paths") or {}
+        for path, item in (paths if isinstance(paths, dict) else {}).items():
             if not isinstance(item, dict) or path.startswith("x-"):
                 continue
             item_where = pointer(["paths", path])
             item = self.deref(item)
             for method in HTTP_METHODS:
                 op = item.get(method)
-                if isinstance(op, dict):
-                    try:
-                        self.operation(
-                            path,
-                            method,
-                            item,
-                            op,
-                            f"{item_where}/{method}",
-                            known_schemes,
-                        )
-                    except SpecError as exc:
-                        self.errors.extend(exc.findings)
+                if not isinstance(op, dict):
+                    continue
+                where = f"{item_where}/{method}"
+                try:
+                    self.operation(path, method, item, op, where, known_schemes)
+                except SpecError as exc:
+                    self.errors.extend(exc.findings)
+                except BuildFailure as exc:
+                    self.error(
+                        exc.pointer,
+                        "the generator cannot handle this schema "
+                        f"({type(exc.error).__name__}: {exc.error}); please report it",
+                    )
+                except RecursionError:
+                    self.error(where, "schemas nest too deeply to generate code")
 
     def operation(
         self,
@@ -309,36 +221,112 @@ class _Builder:
         else:
             tags = op.get("tags") or []
             first_segment = next(
-                (s for s in path.split("/") if s and not s.startswith("{")), "root"
+                (
+                    s
+                    for s in path.split("?")[0].split("/")
+                    if s and not s.startswith("{")
+                ),
+                "root",
             )
             resource_path = [
-                tags[0] if tags and isinstance(tags[0], str) else first_segment
+                (
+                    tags[0]
+                    if isinstance(tags, list) and tags and isinstance(tags[0], str)
+                    else first_segment
+                )
             ]
             method_raw = (
                 op_id if isinstance(op_id, str) and op_id else f"{http_method}_{path}"
             )
         node = self.resource_for(resource_path)
         name = node.scope.claim(snake_identifier(method_raw, fallback="call"))
-        const = self.op_consts.claim(
-            "_" + (snake(node.class_name) + "_" + name).upper()
-        )
-
-        scope = Scope(METHOD_RESERVED | KEYWORDS)
-        params: list[Param] = []
-        deps: set[str] = set()
-        fixed: list[tuple[str, str]] = []
-        slash: list[str] = []
+        const = self.op_consts.claim("_" + (snake(node.base) + "_" + name).upper())
         hint_base = pascal_identifier(
             "_".join(resource_path + [method_raw]), fallback="Op"
         )
+        scope = Scope(METHOD_RESERVED | KEYWORDS)
 
-        # Parameters: path-level ones, overridden by operation-level ones of the same (name, in).
+        params, fixed, slash, styles, deps = self.parameters(
+            path, item, op, where, scope, hint_base
+        )
+        if params is None:
+            return
+        body_kind, body_params, drop_none, body_deps, literals = self.request_body(
+            op, where, scope, hint_base
+        )
+        deps |= body_deps
+        result_kind, result_t, accept, stream = self.responses(op, where, hint_base)
+        deps |= result_t.deps
+        stream_info = None
+        if stream is not None:
+            deps |= stream[0].deps
+            stream_info = self.stream_info(
+                stream, body_params, literals, result_kind, where
+            )
+
+        path_params = [p for p in params if p.location == "path"]
+        other = [p for p in params if p.location != "path"] + body_params
+        ordered = path_params + sorted(other, key=lambda p: not p.required)
+        security = build_auth.security_of(
+            op.get("security"), where + "/security", known, self.error, self.warn
+        )
+        node.methods.append(
+            Method(
+                name=name,
+                const=const,
+                http_method=http_method.upper(),
+                path=path,
+                summary=_text(op.get("summary")),
+                description=_text(op.get("description")),
+                params=tuple(ordered),
+                body_kind=body_kind,
+                result_kind=result_kind,
+                result_annotation=(
+                    result_t.annotation
+                    if result_kind == "json"
+                    else {"text": "str", "bytes": "bytes"}.get(result_kind, "None")
+                ),
+                result_runtime=result_t.annotation if result_kind == "json" else "None",
+                stream=stream_info,
+                fixed_headers=tuple(fixed),
+                security=security,
+                slash_params=tuple(slash),
+                drop_none=tuple(drop_none),
+                accept=accept,
+                deprecated=bool(op.get("deprecated")),
+                pointer=where,
+                doc=_method_doc(op, ordered),
+                styles=tuple(styles),
+            )
+        )
+        node.deps |= deps
+
+    # -- parameters --------------------------------------------------------------------
+
+    def parameters(
+        self,
+        path: str,
+        item: dict[str, Any],
+        op: dict[str, Any],
+        where: str,
+        scope: Scope,
+        hint_base: str,
+    ) -> tuple[
+        list[Param] | None,
+        list[tuple[str, str]],
+        list[str],
+        list[tuple[str, str, bool]],
+        set[str],
+    ]:
+        """Path, query and header parameters (path ones in template order), fixed headers,
+        slash-allowing path params, non-default styles, and the types they use."""
+        # Path-level ones, overridden by operation-level ones of the same (name, in).
         merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for source, base in (
             (item.get("parameters"), pointer(["paths", path, "parameters"])),
             (op.get("parameters"), where + "/parameters"),
         ):
-            for i, raw in enumerate(source or []):
+            for i, raw in enumerate(source if isinstance(source, list) else []):
                 p = self.deref(raw)
                 if (
                     isinstance(p, dict)
@@ -346,144 +334,119 @@ class _Builder:
                     and isinstance(p.get("in"), str)
                 ):
                     merged[(p["name"], p["in"])] = (p, f"{base}/{i}")
-        path_names = re.findall(r"\{([^}/]+)\}", path)
-        path_params: dict[str, Param] = {}
+        path_names = re.findall(r"\{([^}/]+)\}", path.split("?")[0])
+        by_path: dict[str, Param] = {}
         other: list[Param] = []
+        fixed: list[tuple[str, str]] = []
+        slash: list[str] = []
+        styles: list[tuple[str, str, bool]] = []
+        deps: set[str] = set()
         for (pname, location), (p, pwhere) in merged.items():
-            schema = p.get("schema", {})
             if location == "header" and pname.lower() in (
                 "accept",
                 "content-type",
                 "authorization",
             ):
                 continue  # OpenAPI: such header parameters are ignored
+            if location == "cookie":
+                self.warn(
+                    pwhere,
+                    "cookie parameters are not supported; pass it with extra_headers",
+                )
+                continue
+            if location not in ("path", "query", "header"):
+                self.warn(pwhere, f"parameters in {location!r} are not supported")
+                continue
+            schema, style, explode = self.param_schema(p, location, pwhere)
             if location == "header" and p.get("required"):
                 value = _constant(self.deref(schema))
                 if value is not None:
                     fixed.append((pname, value))
                     continue
-            if location == "cookie":
-                self.types.warn(
-                    pwhere,
-                    "cookie parameters are not supported; pass it with extra_headers",
+            if location == "path" and pname not in path_names:
+                self.warn(
+                    pwhere, f"path parameter {pname!r} is not in the path; ignored"
                 )
                 continue
             t = self.types.expr(
                 schema,
                 PARAM,
                 hint_base + pascal_identifier(pname, fallback="Param"),
-                pwhere + "/schema",
+                pwhere + ("/schema" if "schema" in p else "/content"),
             )
             deps |= t.deps
-            py = scope.claim(
-                snake_identifier(pname, fallback="param", reserved=METHOD_RESERVED)
-            )
+            if (style, explode) != _DEFAULT_STYLE[location]:
+                styles.append((pname, style, explode))
             required = bool(p.get("required")) or location == "path"
             param = Param(
-                name=py,
+                name=scope.claim(
+                    snake_identifier(pname, fallback="param", reserved=METHOD_RESERVED)
+                ),
                 wire=pname,
                 location=location,
                 annotation=t.annotation if required else f"{t.annotation} | NotGiven",
                 required=required,
-                description=_text(p.get("description")),
+                description=_param_doc(p.get("description"), self.deref(schema)),
                 deprecated=bool(p.get("deprecated")),
             )
             if location == "path":
-                path_params[pname] = param
+                by_path[pname] = param
                 if p.get("x-allow-slash") is True:
                     slash.append(pname)
             else:
                 other.append(param)
-        for pname in path_names:
-            if pname not in path_params:
-                self.error(
-                    where, f"path parameter {{{pname}}} in {path!r} is not declared"
-                )
-                return
-
-        body_kind, body_params, drop_none, body_deps = self.request_body(
-            op, where, scope, hint_base
-        )
-        deps |= body_deps
-        other.extend(body_params)
-
-        result_kind, result_t, accept, stream = self.responses(
-            op, where, hint_base, body_params
-        )
-        deps |= result_t.deps
-        if stream is not None:
-            deps |= stream[0].deps
-
-        stream_info = None
-        if stream is not None:
-            chunk_t, terminator, required_terminator = stream
-            stream_param = next(
-                (
-                    p
-                    for p in body_params
-                    if p.wire == "stream" and "bool" in p.annotation
-                ),
-                None,
+        missing = [n for n in path_names if n not in by_path]
+        if missing:
+            self.error(
+                where,
+                f"path parameter {{{missing[0]}}} in {path!r} is not declared",
             )
-            if stream_param is None and result_kind != "none":
-                self.types.warn(
-                    where,
-                    "operation can stream but has no boolean 'stream' body field; it never streams",
-                )
-            else:
-                stream_info = StreamInfo(
-                    chunk_annotation=chunk_t.annotation,
-                    chunk_runtime=chunk_t.annotation,
-                    terminator=terminator,
-                    terminator_required=required_terminator,
-                    param=stream_param.name if stream_param else None,
-                    param_wire="stream" if stream_param else None,
-                    param_nullable=bool(
-                        stream_param and "Optional[" in stream_param.annotation
-                    ),
-                    always=stream_param is None,
-                )
+            return None, [], [], [], set()
+        ordered = [by_path[n] for n in dict.fromkeys(path_names)] + other
+        return ordered, fixed, slash, styles, deps
 
-        security = self.security_of(op.get("security"), where + "/security", known)
-        ordered = [path_params[n] for n in path_names] + sorted(
-            other, key=lambda p: not p.required
-        )
-        method = Method(
-            name=name,
-            const=const,
-            http_method=http_method.upper(),
-            path=path,
-            summary=_text(op.get("summary")),
-            description=_text(op.get("description")),
-            params=tuple(ordered),
-            body_kind=body_kind,
-            result_kind=result_kind,
-            result_annotation=(
-                result_t.annotation
-                if result_kind == "json"
-                else {"text": "str", "bytes": "bytes"}.get(result_kind, "None")
-            ),
-            result_runtime=result_t.annotation if result_kind == "json" else "None",
-            stream=stream_info,
-            fixed_headers=tuple(fixed),
-            security=security,
-            slash_params=tuple(slash),
-            drop_none=tuple(drop_none),
-            accept=accept,
-            deprecated=bool(op.get("deprecated")),
-            pointer=where,
-            doc=_method_doc(op, ordered),
-        )
-        node.methods.append(method)
-        node.deps |= deps
+    def param_schema(
+        self, p: dict[str, Any], location: str, where: str
+    ) -> tuple[Any, str, bool]:
+        """A parameter's schema and its (style, explode), checked against what we send."""
+        default_style, _ = _DEFAULT_STYLE[location]
+        if "schema" not in p and isinstance(p.get("content"), dict) and p["content"]:
+            ctype, media = next(iter(p["content"].items()))
+            media = media if isinstance(media, dict) else {}
+            if _JSON_TYPE.match(str(ctype)):
+                return media.get("schema", {}), "json", False
+            self.warn(
+                where + "/content",
+                f"parameter content {ctype!r} is sent as plain text",
+            )
+            return media.get("schema", {}), default_style, False
+        style = p.get("style", default_style)
+        explode = p.get("explode", style == "form")
+        explode = explode if isinstance(explode, bool) else style == "form"
+        allowed = _QUERY_STYLES if location == "query" else {"simple"}
+        if style not in allowed:
+            self.warn(
+                where + "/style",
+                f"style {style!r} is not supported for {location} parameters; "
+                f"sent as {default_style!r}",
+            )
+            style = default_style
+        return p.get("schema", {}), style, explode
+
+    # -- request bodies ----------------------------------------------------------------
 
     def request_body(
         self, op: dict[str, Any], where: str, scope: Scope, hint_base: str
-    ) -> tuple[str | None, list[Param], list[str], set[str]]:
+    ) -> tuple[
+        str | None, list[Param], list[str], set[str], dict[str, tuple[Any, ...]]
+    ]:
+        """(encoding, body arguments, fields where None means omit, types used,
+        Literal values of each argument that has them)."""
         body = self.deref(op.get("requestBody"))
         if not isinstance(body, dict):
-            return None, [], [], set()
+            return None, [], [], set(), {}
         content = body.get("content") or {}
+        content = content if isinstance(content, dict) else {}
         body_required = bool(body.get("required"))
         chosen = None
         for kind, match in (
@@ -499,99 +462,121 @@ class _Builder:
             if chosen:
                 break
         if chosen is None:
-            return None, [], [], set()
+            return None, [], [], set(), {}
         kind, ctype, media = chosen
         media_where = f"{where}/requestBody/content/{escape_pointer_token(ctype)}"
         schema = media.get("schema", {})
         resolved = self.deref(schema)
         if kind == "binary":
             param = Param(
-                "body",
+                scope.claim("body"),
                 "body",
                 "body_whole",
                 "bytes" if body_required else "bytes | NotGiven",
                 body_required,
             )
-            return kind, [scope_claim(scope, param)], [], set()
-        if self.types._is_object(resolved):
-            props, required = self.types._collect_properties(
-                resolved,
-                (
-                    schema.get("$ref", media_where + "/schema")
-                    if isinstance(schema, dict)
-                    else media_where
-                ),
+            return kind, [param], [], set(), {}
+        if not self.types._is_object(resolved):
+            t = self.types.expr(
+                schema, PARAM, hint_base + "Body", media_where + "/schema"
             )
-            params: list[Param] = []
-            drop: list[str] = []
-            deps: set[str] = set()
-            for wire, sub, sub_where in props:
-                sub_resolved = self.deref(sub)
-                flags = sub_resolved if isinstance(sub_resolved, dict) else {}
-                own = sub if isinstance(sub, dict) else {}
-                if own.get("readOnly") or flags.get("readOnly"):
-                    continue
-                t = self.types.expr(
-                    sub,
-                    PARAM,
-                    hint_base + pascal_identifier(wire, fallback="Field"),
-                    sub_where,
-                )
-                if kind == "multipart" and _is_binary(flags):
-                    t = TypeExpr("FileInput")
-                deps |= t.deps
-                is_required = wire in required and body_required
-                py = scope.claim(
-                    snake_identifier(wire, fallback="field", reserved=METHOD_RESERVED)
-                )
-                if not t.nullable:
-                    drop.append(wire)
-                params.append(
-                    Param(
-                        name=py,
-                        wire=wire,
-                        location="body",
-                        annotation=(
-                            t.annotation
-                            if is_required
-                            else f"{t.annotation} | NotGiven"
-                        ),
-                        required=is_required,
-                        description=_text(own.get("description"))
-                        or _text(flags.get("description")),
-                        deprecated=bool(
-                            own.get("deprecated") or flags.get("deprecated")
-                        ),
-                    )
-                )
-            return kind, params, drop, deps
-        t = self.types.expr(schema, PARAM, hint_base + "Body", media_where + "/schema")
-        param = Param(
-            name=scope.claim("body"),
-            wire="body",
-            location="body_whole",
-            annotation=t.annotation if body_required else f"{t.annotation} | NotGiven",
-            required=body_required,
-            description=_text(body.get("description")),
+            param = Param(
+                name=scope.claim("body"),
+                wire="body",
+                location="body_whole",
+                annotation=(
+                    t.annotation if body_required else f"{t.annotation} | NotGiven"
+                ),
+                required=body_required,
+                description=_text(body.get("description")),
+            )
+            return kind, [param], [], set(t.deps), {}
+        schema_where = (
+            schema["$ref"]
+            if isinstance(schema, dict) and isinstance(schema.get("$ref"), str)
+            else media_where + "/schema"
         )
-        return kind, [param], [], set(t.deps)
+        props, required = self.types.collect_properties(resolved, schema_where)
+        params: list[Param] = []
+        drop: list[str] = []
+        deps: set[str] = set()
+        literals: dict[str, tuple[Any, ...]] = {}
+        for wire, sub, sub_where, _, own, flags in self.types.field_plan(props, PARAM):
+            t = self.types.expr(
+                sub,
+                PARAM,
+                hint_base + pascal_identifier(wire, fallback="Field"),
+                sub_where,
+            )
+            if kind == "multipart":
+                t = self._file_type(t, flags)
+            deps |= t.deps
+            is_required = wire in required and body_required
+            if not t.nullable:
+                drop.append(wire)
+            py_name = scope.claim(
+                snake_identifier(wire, fallback="field", reserved=METHOD_RESERVED)
+            )
+            if t.literals is not None:
+                literals[py_name] = t.literals
+            params.append(
+                Param(
+                    name=py_name,
+                    wire=wire,
+                    location="body",
+                    annotation=(
+                        t.annotation if is_required else f"{t.annotation} | NotGiven"
+                    ),
+                    required=is_required,
+                    description=_param_doc(
+                        own.get("description") or flags.get("description"),
+                        flags,
+                        own.get("default", flags.get("default", _NO_DEFAULT)),
+                    ),
+                    deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
+                )
+            )
+        return kind, params, drop, deps, literals
+
+    def _file_type(self, t: TypeExpr, schema: dict[str, Any]) -> TypeExpr:
+        """Multipart: a binary field (or a list of them) takes files."""
+        if _is_binary(schema):
+            return TypeExpr("FileInput", nullable=t.nullable)
+        items = self.deref(schema.get("items"))
+        if schema.get("type") == "array" and isinstance(items, dict):
+            if _is_binary(items):
+                return TypeExpr("Sequence[FileInput]", nullable=t.nullable)
+        return t
+
+    # -- responses ----------------------------------------------------------------------
 
     def responses(
-        self, op: dict[str, Any], where: str, hint_base: str, body_params: list[Param]
+        self, op: dict[str, Any], where: str, hint_base: str
     ) -> tuple[str, TypeExpr, str | None, tuple[TypeExpr, str | None, bool] | None]:
+        """(result kind, JSON result type, Accept override, (chunk type, terminator, required))."""
         responses = op.get("responses") or {}
+        responses = responses if isinstance(responses, dict) else {}
         success = [c for c in responses if str(c).startswith("2")]
         success.sort(key=lambda c: (str(c).upper() == "2XX", str(c)))
+        if not success and "default" in responses:
+            success = [
+                "default"
+            ]  # OpenAPI: default covers success when no 2xx is given
         json_types: list[TypeExpr] = []
         kind = "none"
         accept: str | None = None
         stream: tuple[TypeExpr, str | None, bool] | None = None
+        empty = False
         for code in success:
             resp = self.deref(responses[code])
             if not isinstance(resp, dict):
                 continue
             rwhere = f"{where}/responses/{escape_pointer_token(str(code))}"
-            for ctype, media in (resp.get("content") or {}).items():
+            content = resp.get("content")
+            if not isinstance(content, dict) or not content:
+                empty = True
+                continue
+            for ctype, media in content.items():
                 media = media if isinstance(media, dict) else {}
                 mwhere = f"{rwhere}/content/{escape_pointer_token(ctype)}"
                 lower = ctype.lower()
@@ -613,17 +598,20 @@ class _Builder:
                     kind, accept = "text", ctype
                 elif kind == "none":
                     kind, accept = "bytes", ctype
-        if kind == "json":
-            seen: dict[str, TypeExpr] = {}
-            for t in json_types:
-                seen.setdefault(t.annotation, t)
-            if len(seen) == 1:
-                result = next(iter(seen.values()))
-            else:
-                deps = frozenset().union(*(t.deps for t in seen.values()))
-                result = TypeExpr(f"Union[{', '.join(seen)}]", deps)
-            return kind, result, None, stream
-        return kind, TypeExpr("None"), accept, stream
+        if kind != "json":
+            return kind, TypeExpr("None"), accept, stream
+        seen: dict[str, TypeExpr] = {}
+        for t in json_types:
+            seen.setdefault(t.annotation, t)
+        if len(seen) == 1:
+            result = next(iter(seen.values()))
+        else:
+            deps = frozenset().union(*(t.deps for t in seen.values()))
+            nullable = any(t.nullable for t in seen.values())
+            result = TypeExpr(f"Union[{', '.join(seen)}]", deps, nullable)
+        if empty:
+            result = result.optional()  # e.g. 200 with JSON, 204 without a body
+        return kind, result, None, stream
 
     def stream_of(
         self, media: dict[str, Any], where: str, hint_base: str
@@ -641,11 +629,11 @@ class _Builder:
             ):
                 data_schema, data_where = schema, where + "/schema"
         if data_schema is None:
-            self.types.warn(
+            self.warn(
                 where,
                 "event stream without x-event-data-schema: chunks are untyped JSON",
             )
-            chunk = TypeExpr("Any", nullable=True)
+            chunk = ANY
         else:
             chunk = self.types.expr(
                 data_schema, RESPONSE, hint_base + "Chunk", data_where
@@ -657,22 +645,98 @@ class _Builder:
         # not require it (streams of other APIs simply end).
         return chunk, "[DONE]", False
 
+    def stream_info(
+        self,
+        stream: tuple[TypeExpr, str | None, bool],
+        body_params: list[Param],
+        literals: dict[str, tuple[Any, ...]],
+        result_kind: str,
+        where: str,
+    ) -> StreamInfo | None:
+        """How the method streams: a boolean ``stream`` field, an enum field with an
+        SSE value (``stream_format: "sse"``), or always (nothing else to return)."""
+        chunk_t, terminator, required_terminator = stream
+        common = dict(
+            chunk_annotation=chunk_t.annotation,
+            chunk_runtime=chunk_t.annotation,
+            terminator=terminator,
+            terminator_required=required_terminator,
+        )
+        for p in body_params:
+            base = p.annotation.removesuffix(" | NotGiven")
+            if p.wire == "stream" and base in ("bool", "Optional[bool]"):
+                nullable = base.startswith("Optional[")
+                return StreamInfo(
+                    **common,
+                    param=p.name,
+                    param_wire=p.wire,
+                    param_nullable=nullable,
+                    always=False,
+                    on_value=True,
+                    on_annotation="Literal[True]",
+                    off_annotation=(
+                        "Optional[Literal[False]]" if nullable else "Literal[False]"
+                    ),
+                    any_annotation=base,
+                )
+        for p in body_params:
+            values = literals.get(p.name, ())
+            on = next((v for v in values if v in _SSE_VALUES), None)
+            if on is not None and len(values) > 1:
+                off = ", ".join(repr(v) for v in values if v != on)
+                return StreamInfo(
+                    **common,
+                    param=p.name,
+                    param_wire=p.wire,
+                    param_nullable=False,
+                    always=False,
+                    on_value=on,
+                    on_annotation=f"Literal[{on!r}]",
+                    off_annotation=f"Literal[{off}]",
+                    any_annotation=f"Literal[{', '.join(repr(v) for v in values)}]",
+                )
+        if result_kind != "none":
+            self.warn(
+                where,
+                "operation can stream but has no boolean 'stream' body field (nor an "
+                "enum field with an 'sse' value); it never streams",
+            )
+            return None
+        return StreamInfo(
+            **common, param=None, param_wire=None, param_nullable=False, always=True
+        )
+
     # -- everything --------------------------------------------------------------------------
 
     def build(self) -> Api:
         package, client = self.names()
-        credentials, schemes, security = self.auth(package)
+        credentials, schemes, security = build_auth.auth(
+            self.data, package, self.deref, self.error, self.warn
+        )
         self.operations({s.key for s in schemes})
         if self.errors:
             raise SpecError(self.errors)
         type_modules = self.types.modules()
+        self.name_classes()
         resources = []
         module_scope = Scope({"__init__"})
         for node in self.roots.values():
-            deps = node.all_deps()
+            deps: set[str] = set()
+            for n in node.walk():
+                deps |= n.deps
             imports: dict[str, set[str]] = {}
             for d in deps:
                 imports.setdefault(self.types.module_of(d), set()).add(d)
+            annotations = [
+                a
+                for n in node.walk()
+                for m in n.methods
+                for a in (
+                    m.result_runtime,
+                    m.stream.chunk_runtime if m.stream else "",
+                    *(p.annotation for p in m.params),
+                )
+            ]
             resources.append(
                 ResourceModule(
                     name=module_scope.claim(node.attr),
@@ -680,29 +744,32 @@ class _Builder:
                     type_imports=tuple(
                         (m, tuple(sorted(n))) for m, n in sorted(imports.items())
                     ),
+                    extras=used_extras(annotations),
                 )
             )
         info = self.data.get("info") or {}
         title = _text(info.get("title")) or client
+        description = _text(info.get("description"))
         env_lines = "\n".join(
             f"  {c.name}: {c.env}" + (" (required)" if c.required else "")
             for c in credentials
             if c.env
         )
         client_doc = f"Client for the {title}." + (
-            f"\n\n{_text(info.get('description'))}"
-            if _text(info.get("description"))
-            else ""
+            f"\n\n{description}" if description else ""
         )
         if env_lines:
-            client_doc += f"\n\nCredentials not passed as arguments are read from the environment:\n\n{env_lines}"
+            client_doc += (
+                "\n\nCredentials not passed as arguments are read from the "
+                f"environment:\n\n{env_lines}"
+            )
         return Api(
             package=package,
             client_name=client,
-            title=_text(info.get("title")) or client,
+            title=title,
             version=str(info.get("version", "")),
-            description=_text(info.get("description")),
-            base_url=self.base_url(),
+            description=description,
+            base_url=build_auth.base_url(self.data, self.warn),
             base_url_env=f"{package.upper()}_BASE_URL",
             spec_name=self.spec.path.name,
             spec_sha256=self.spec.sha256,
@@ -712,36 +779,18 @@ class _Builder:
             resources=tuple(resources),
             type_modules=type_modules,
             client_doc=client_doc,
-            async_client_doc=f"Asynchronous twin of :class:`{client}`: the same API, with ``await``.\n\n"
-            + client_doc,
-            package_doc=f"Typed client for the {title}.\n\n    from {package} import {client}\n\n    client = {client}()\n",
-            warnings=tuple(f.format() for f in self.types.warnings),
+            async_client_doc=f"Asynchronous twin of :class:`{client}`: the same API, "
+            "with ``await``.\n\n" + client_doc,
+            package_doc=f"Typed client for the {title}.\n\n    from {package} import "
+            f"{client}\n\n    client = {client}()\n",
+            warnings=tuple(
+                replace(f, line=self.spec.line_of(f.pointer)).format()
+                for f in self.types.warnings
+            ),
         )
 
-    def base_url(self) -> str:
-        servers = self.data.get("servers") or []
-        if not servers or not isinstance(servers[0], dict):
-            return ""
-        url = str(servers[0].get("url", ""))
-        for name, var in (servers[0].get("variables") or {}).items():
-            if isinstance(var, dict) and "default" in var:
-                url = url.replace("{" + name + "}", str(var["default"]))
-        return url
 
-
-def scope_claim(scope: Scope, param: Param) -> Param:
-    name = scope.claim(param.name)
-    if name == param.name:
-        return param
-    return Param(
-        name,
-        param.wire,
-        param.location,
-        param.annotation,
-        param.required,
-        param.description,
-        param.deprecated,
-    )
+_NO_DEFAULT = object()
 
 
 def _constant(schema: Any) -> str | None:
@@ -760,7 +809,27 @@ def _is_binary(schema: dict[str, Any]) -> bool:
         schema.get("type") == "string"
         and schema.get("format") in ("binary", "byte")
         or bool(schema.get("contentMediaType"))
+        or schema.get("contentEncoding") == "binary"
     )
+
+
+def _param_doc(description: Any, schema: Any, default: Any = _NO_DEFAULT) -> str | None:
+    """A parameter's description, with its bounds and default (the server's, when omitted)."""
+    text = _text(description)
+    notes = []
+    if isinstance(schema, dict):
+        for key, label in _BOUNDS:
+            value = schema.get(key)
+            if value is not None and not isinstance(value, bool):
+                notes.append(f"{label} {json.dumps(value)}")
+        if default is _NO_DEFAULT and "default" in schema:
+            default = schema["default"]
+    if default is not _NO_DEFAULT:
+        notes.append(f"default {json.dumps(default, ensure_ascii=False)[:80]}")
+    if not notes:
+        return text
+    note = "(" + ", ".join(notes) + ")"
+    return f"{text} {note}" if text else note
 
 
 def _method_doc(op: dict[str, Any], params: list[Param]) -> str | None:

@@ -7,47 +7,36 @@ request side. Component schemas always get a definition named after the
 component; inline objects are named after where they appear
 (``ChatCompletion`` + ``choices`` -> ``ChatCompletionChoice``).
 
-Definitions are grouped into modules by the component they belong to, and
-groups that refer to each other in a cycle share one module, so the modules
-import each other without cycles.
+Annotations are composed only of identifiers made by :mod:`generator.names`
+and literals written with ``repr``, so no text from a spec can become code.
+Whatever cannot be typed exactly is typed loosely (``Any``) with a warning
+naming its JSON pointer; nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
+from .build_modules import group_modules
 from .errors import Finding, escape_pointer_token
 from .ir import Alias, Field, Model, TypeModule, TypedDictDef
-from .names import KEYWORDS, Scope, is_identifier, pascal_identifier, snake_identifier
+from .names import (
+    ANNOTATION_NAMES,
+    KEYWORDS,
+    MODEL_RESERVED,
+    TYPE_RESERVED,
+    Scope,
+    is_identifier,
+    names_in,
+    pascal_identifier,
+    snake_identifier,
+)
 from .validate import resolve_pointer
 
 RESPONSE = "response"
 PARAM = "param"
-
-# Names every types module imports; definitions must not shadow them.
-TYPES_MODULE_NAMES = frozenset(
-    {
-        "Any", "Dict", "List", "Literal", "Optional", "Sequence", "Union", "Annotated",
-        "Required", "TypedDict", "TypeAlias", "BaseModel", "Field", "datetime", "uuid",
-        "annotations", "TYPE_CHECKING",
-    }
-)  # fmt: skip
-
-# Attribute names a pydantic model already has; fields must not shadow them.
-MODEL_RESERVED = frozenset(
-    {
-        "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set",
-        "model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema",
-        "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
-        "model_validate_json", "model_validate_strings", "dict", "json", "parse_obj", "parse_raw",
-        "parse_file", "from_orm", "construct", "copy", "schema", "schema_json", "validate",
-        "update_forward_refs", "fields", "self",
-        # names annotations use: a field called "datetime" would shadow the module
-        "str", "int", "float", "bool", "bytes", "list", "dict", "datetime", "uuid",
-    }
-)  # fmt: skip
 
 _FORMATS = {
     "date-time": "datetime.datetime",
@@ -58,14 +47,28 @@ _FORMATS = {
     "binary": "bytes",
 }
 
+# Keywords that only annotate a schema: an allOf part made of these adds no type.
+_ANNOTATION_ONLY = frozenset(
+    {
+        "description", "title", "default", "nullable", "deprecated", "example", "examples",
+        "readOnly", "writeOnly", "externalDocs", "xml", "$comment", "discriminator",
+    }
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class TypeExpr:
-    """A Python annotation and the definitions it names."""
+    """A Python annotation and the definitions it names.
+
+    ``literals`` holds the values when the annotation is exactly a
+    ``Literal[...]`` that excludes None (directly or through an alias);
+    discriminated unions and defaults are decided from it.
+    """
 
     annotation: str
     deps: frozenset[str] = frozenset()
     nullable: bool = False
+    literals: tuple[Any, ...] | None = None
 
     def optional(self) -> TypeExpr:
         if self.nullable:
@@ -76,13 +79,25 @@ class TypeExpr:
 ANY = TypeExpr("Any", frozenset(), True)
 
 
+class BuildFailure(Exception):
+    """An unexpected error while typing the schema at ``pointer`` (a generator limitation)."""
+
+    def __init__(self, pointer: str, error: BaseException) -> None:
+        self.pointer = pointer
+        self.error = error
+        super().__init__(f"{pointer}: {type(error).__name__}: {error}")
+
+
 def _literal(value: Any) -> str | None:
     """Source text of ``value`` inside ``Literal[...]``, or None if Literal cannot hold it."""
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, (int, str)):
+    if isinstance(value, (bool, int, str)) or value is None:
         return repr(value)
     return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality that tells ``True`` from ``1``."""
+    return type(a) is type(b) and a == b
 
 
 class TypeBuilder:
@@ -94,26 +109,36 @@ class TypeBuilder:
         self.data = data
         self.display = display
         self.lenient = lenient
-        self.scope = Scope(TYPES_MODULE_NAMES | KEYWORDS)
+        self.scope = Scope(TYPE_RESERVED | KEYWORDS)
         self.defs: dict[str, Any] = {}  # name -> Model | TypedDictDef | Alias
         self.def_deps: dict[str, frozenset[str]] = {}
         self.def_group: dict[str, str] = {}
-        self.group_module: dict[str, str] = {}
+        self._module_of: dict[str, str] = {}
         self._by_pointer: dict[tuple[str, str], str] = {}
+        self._alias_info: dict[str, TypeExpr] = {}
         self._group_stack: list[str] = []
+        self._warned: set[tuple[str, str]] = set()
         self.warnings: list[Finding] = []
 
     # -- helpers -------------------------------------------------------------
 
     def warn(self, where: str, message: str) -> None:
+        """Record a warning once per (pointer, message)."""
+        if (where, message) in self._warned:
+            return
+        self._warned.add((where, message))
         self.warnings.append(Finding(self.display, where, message, "warning"))
 
     def deref(self, schema: Any, where: str) -> tuple[Any, str]:
         """Follow a ``$ref`` chain; returns (schema, pointer of the final target)."""
-        seen = set()
+        seen: set[str] = set()
         while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             ref = schema["$ref"]
             if ref in seen:
+                self.warn(
+                    where,
+                    f"$ref cycle through {ref} with no schema in it; typed as Any",
+                )
                 return {}, where
             seen.add(ref)
             schema = resolve_pointer(self.data, ref)
@@ -124,6 +149,16 @@ class TypeBuilder:
 
     def expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
         """The annotation for ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
+        try:
+            return self._expr(schema, mode, hint, where)
+        except BuildFailure:
+            raise
+        except (RecursionError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported with the innermost pointer
+            raise BuildFailure(where, exc) from exc
+
+    def _expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
         if schema is True or schema == {} or schema is None:
             return ANY
         if schema is False:
@@ -147,32 +182,31 @@ class TypeBuilder:
         """The definition for the schema at ``ref`` (made on first use)."""
         key = (ref, mode)
         if key in self._by_pointer:
-            name = self._by_pointer[key]
-            return TypeExpr(name, frozenset({name}), self._def_nullable(name))
+            return self._reference(self._by_pointer[key])
         schema = resolve_pointer(self.data, ref)
         tokens = ref.split("/")
+        component = ref.startswith("#/components/schemas/") and len(tokens) == 4
         base = tokens[-1].replace("~1", "/").replace("~0", "~")
-        if not ref.startswith("#/components/schemas/") or len(tokens) != 4:
+        if not component:
             base = "".join(t.capitalize() for t in tokens[-2:])
-        group = (
-            ref
-            if ref.startswith("#/components/schemas/") and len(tokens) == 4
-            else self._current_group(ref)
-        )
+        group = ref if component else self._current_group(ref)
         self._group_stack.append(group)
         try:
-            return self._define(schema, mode, base, ref, key)
+            self._define(schema, mode, base, ref, key)
         finally:
             self._group_stack.pop()
+        return self._reference(self._by_pointer[key])
+
+    def _reference(self, name: str) -> TypeExpr:
+        info = self._alias_info.get(name)
+        if info is None:
+            return TypeExpr(name, frozenset({name}))
+        return TypeExpr(name, frozenset({name}), info.nullable, info.literals)
 
     # -- definitions -------------------------------------------------------------
 
     def _current_group(self, fallback: str) -> str:
         return self._group_stack[-1] if self._group_stack else fallback
-
-    def _def_nullable(self, name: str) -> bool:
-        d = self.defs.get(name)
-        return isinstance(d, Alias) and d.annotation.startswith("Optional[")
 
     def _claim(self, base: str, mode: str) -> str:
         name = pascal_identifier(base, fallback="Model")
@@ -188,81 +222,98 @@ class TypeBuilder:
     def _define(
         self, schema: Any, mode: str, base: str, where: str, key: tuple[str, str] | None
     ) -> TypeExpr:
-        schema, where = (
-            self.deref(schema, where)
-            if isinstance(schema, dict) and "$ref" in schema
-            else (schema, where)
-        )
-        if self._is_object(schema):
-            name = self._claim(base, mode)
-            if key is not None:
-                self._by_pointer[key] = name
-            self._object_definition(name, schema, mode, where)
-            return TypeExpr(name, frozenset({name}))
-        # Not an object: a named alias for the expression (enum, union, list...).
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema, where = self.deref(schema, where)
         name = self._claim(base, mode)
         if key is not None:
             self._by_pointer[key] = name
-        self.defs[name] = Alias(name, "Any", None, where)  # placeholder while recursing
+        if self._is_object(schema):
+            self._object_definition(name, schema, mode, where)
+            return TypeExpr(name, frozenset({name}))
+        # Not an object: a named alias for the expression (enum, union, list...).
+        # Registered before recursing, so references to it from inside resolve.
+        self.defs[name] = Alias(name, "Any", None, where)
+        self.def_deps[name] = frozenset()
+        self.def_group[name] = self._current_group(where)
+        self._alias_info[name] = TypeExpr(name)
         inner = self._inline(schema, mode, base, where)
-        if name in inner.deps:
-            self.warn(
-                where,
-                f"recursive type alias {name} is typed as Any where it refers to itself",
-            )
-            inner = TypeExpr(
-                inner.annotation.replace(name, "Any"),
-                inner.deps - {name},
-                inner.nullable,
-            )
+        self._alias_info[name] = inner
         alias = Alias(name, inner.annotation, _description(schema), where)
         self._register(name, alias, inner.deps)
-        return TypeExpr(name, frozenset({name}), inner.nullable)
+        return self._reference(name)
 
     def _is_object(self, schema: Any) -> bool:
         """Whether ``schema`` becomes a model/TypedDict definition (it has properties)."""
         if not isinstance(schema, dict) or "oneOf" in schema or "anyOf" in schema:
             return False
-        if schema.get("properties"):
+        if isinstance(schema.get("properties"), dict) and schema["properties"]:
             return True
-        parts = schema.get("allOf")
-        return (
-            isinstance(parts, list) and len(parts) > 1 and self._all_of_objects(schema)
-        )
+        parts = self._typed_parts(schema)
+        return len(parts) > 1 and self._all_of_objects(parts)
 
-    def _all_of_objects(self, schema: dict[str, Any]) -> bool:
-        parts = schema.get("allOf") or []
-        if not isinstance(parts, list) or not parts:
+    def _typed_parts(self, schema: dict[str, Any]) -> list[tuple[int, Any]]:
+        """allOf parts that constrain the type (annotation-only parts left out)."""
+        parts = schema.get("allOf")
+        if not isinstance(parts, list):
+            return []
+        out = []
+        for i, part in enumerate(parts):
+            if (
+                isinstance(part, dict)
+                and "$ref" not in part
+                and set(part)
+                <= (_ANNOTATION_ONLY | {k for k in part if k.startswith("x-")})
+            ):
+                continue
+            out.append((i, part))
+        return out
+
+    def _all_of_objects(self, parts: list[tuple[int, Any]]) -> bool:
+        if not parts:
             return False
-        for part in parts:
+        for _, part in parts:
             resolved, _ = self.deref(part, "")
             if not isinstance(resolved, dict):
                 return False
+            if "oneOf" in resolved or "anyOf" in resolved:
+                return False
             if not (
-                "properties" in resolved
+                isinstance(resolved.get("properties"), dict)
                 or resolved.get("type") == "object"
                 or "allOf" in resolved
             ):
                 return False
         return True
 
-    def _collect_properties(
+    def collect_properties(
         self, schema: dict[str, Any], where: str
     ) -> tuple[list[tuple[str, Any, str]], set[str]]:
         """Properties (wire name, schema, pointer) and required names, through allOf."""
         props: list[tuple[str, Any, str]] = []
         required: set[str] = set()
-        for i, part in enumerate(schema.get("allOf") or []):
+        for i, part in self._typed_parts(schema):
             resolved, part_where = self.deref(part, f"{where}/allOf/{i}")
-            if isinstance(resolved, dict):
-                p, r = self._collect_properties(resolved, part_where)
-                props.extend(p)
-                required |= r
-        for wire, sub in (schema.get("properties") or {}).items():
+            if not isinstance(resolved, dict):
+                continue
+            if not (
+                isinstance(resolved.get("properties"), dict)
+                or "allOf" in resolved
+                or resolved.get("type") == "object"
+            ):
+                self.warn(
+                    part_where,
+                    "allOf part is not an object schema; the model does not check it",
+                )
+                continue
+            p, r = self.collect_properties(resolved, part_where)
+            props.extend(p)
+            required |= r
+        own = schema.get("properties")
+        for wire, sub in (own if isinstance(own, dict) else {}).items():
             props.append(
                 (wire, sub, f"{where}/properties/{escape_pointer_token(wire)}")
             )
-        req = schema.get("required") or []
+        req = schema.get("required")
         if isinstance(req, list):
             required |= {r for r in req if isinstance(r, str)}
         # A later allOf part (or the schema itself) overrides an earlier one.
@@ -271,68 +322,101 @@ class TypeBuilder:
             merged[item[0]] = item
         return list(merged.values()), required
 
-    def _object_definition(
-        self, name: str, schema: dict[str, Any], mode: str, where: str
-    ) -> None:
-        props, required = self._collect_properties(schema, where)
-        fields: list[Field] = []
-        deps: set[str] = set()
-        # Placeholder so recursive references resolve to this name.
-        self.defs[name] = Alias(name, "Any", None, where)
-        field_scope = Scope(MODEL_RESERVED if mode == RESPONSE else ())
+    def field_plan(
+        self, props: list[tuple[str, Any, str]], mode: str
+    ) -> list[tuple[str, Any, str, str, dict[str, Any], dict[str, Any]]]:
+        """(wire, schema, pointer, Python name, own keywords, resolved keywords) per field kept.
+
+        readOnly properties are left out of requests, writeOnly ones out of
+        responses. Model fields get snake_case names unique in the class;
+        TypedDict keys stay the wire names.
+        """
+        scope = Scope(MODEL_RESERVED)
+        out = []
         for wire, sub, sub_where in props:
-            sub_resolved, _ = (
-                self.deref(sub, sub_where)
-                if isinstance(sub, dict)
-                else (sub, sub_where)
-            )
-            flags = sub_resolved if isinstance(sub_resolved, dict) else {}
             own = sub if isinstance(sub, dict) else {}
+            resolved, _ = self.deref(sub, sub_where) if own else (sub, sub_where)
+            flags = resolved if isinstance(resolved, dict) else {}
             if mode == PARAM and (own.get("readOnly") or flags.get("readOnly")):
                 continue
             if mode == RESPONSE and (own.get("writeOnly") or flags.get("writeOnly")):
                 continue
+            py = (
+                wire
+                if mode == PARAM
+                else scope.claim(
+                    snake_identifier(wire, fallback="field", reserved=MODEL_RESERVED)
+                )
+            )
+            out.append((wire, sub, sub_where, py, own, flags))
+        return out
+
+    def _object_definition(
+        self, name: str, schema: dict[str, Any], mode: str, where: str
+    ) -> None:
+        props, required = self.collect_properties(schema, where)
+        # Placeholder so recursive references resolve to this name.
+        self.defs[name] = Alias(name, "Any", None, where)
+        self.def_deps[name] = frozenset()
+        self.def_group[name] = self._current_group(where)
+        fields: list[Field] = []
+        deps: set[str] = set()
+        for wire, sub, sub_where, py_name, own, flags in self.field_plan(props, mode):
             hint = name.removesuffix("Param") + pascal_identifier(
                 wire, fallback="Field"
             )
             t = self.expr(sub, mode, hint, sub_where)
             deps |= t.deps
             is_required = wire in required
-            py_name = (
-                wire
-                if mode == PARAM
-                else field_scope.claim(
-                    snake_identifier(wire, fallback="field", reserved=MODEL_RESERVED)
-                )
-            )
+            annotation = t.annotation
+            default: Any = None
+            if mode == RESPONSE and not is_required:
+                if t.literals is not None and len(t.literals) == 1:
+                    default = t.literals[0]  # the only value it can have
+                else:
+                    annotation = t.optional().annotation
+                    spec_default = own.get("default", flags.get("default"))
+                    if _default_fits(spec_default, t):
+                        default = spec_default
             fields.append(
                 Field(
                     name=py_name,
                     wire=wire,
-                    annotation=(
-                        t.annotation
-                        if (is_required or mode == PARAM)
-                        else t.optional().annotation
-                    ),
+                    annotation=annotation,
                     required=is_required,
                     description=_description(own) or _description(flags),
                     deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
-                    default=own.get("default", flags.get("default")),
-                    has_default="default" in own or "default" in flags,
+                    default=default,
                 )
             )
         description = _description(schema)
         definition: Any
         if mode == RESPONSE:
-            definition = Model(name, description, tuple(fields), where)
-        else:
-            functional = not all(
-                is_identifier(f.wire) and f.wire not in KEYWORDS for f in fields
+            extra = self._extra_values(schema, name, where)
+            if extra is not None:
+                deps |= extra.deps
+            definition = Model(
+                name,
+                description,
+                tuple(fields),
+                where,
+                extra=extra.annotation if extra is not None else None,
             )
+        else:
             definition = TypedDictDef(
-                name, description, tuple(fields), functional, where
+                name, description, tuple(fields), _needs_functional(fields), where
             )
         self._register(name, definition, frozenset(deps - {name}))
+
+    def _extra_values(
+        self, schema: dict[str, Any], name: str, where: str
+    ) -> TypeExpr | None:
+        """The type of extra fields' values, when additionalProperties is a schema."""
+        extra = schema.get("additionalProperties")
+        if not isinstance(extra, dict) or not extra:
+            return None
+        t = self.expr(extra, RESPONSE, name + "Extra", where + "/additionalProperties")
+        return None if t.annotation == "Any" else t
 
     # -- inline expressions ----------------------------------------------------------
 
@@ -347,34 +431,32 @@ class TypeBuilder:
         self, schema: dict[str, Any], mode: str, hint: str, where: str
     ) -> TypeExpr:
         if "const" in schema:
-            lit = _literal(schema["const"])
+            value = schema["const"]
+            lit = _literal(value)
             if lit is None:
                 self.warn(
                     where,
-                    f"const {json.dumps(schema['const'])[:60]} cannot be a Literal; typed loosely",
+                    f"const {json.dumps(value)[:60]} cannot be a Literal; typed as Any",
                 )
                 return ANY
-            return TypeExpr(f"Literal[{lit}]", nullable=schema["const"] is None)
-        if "enum" in schema and isinstance(schema["enum"], list):
-            values = schema["enum"]
-            lits = [_literal(v) for v in values if v is not None]
-            if all(lit is not None for lit in lits) and lits:
-                ann = f"Literal[{', '.join(dict.fromkeys(l for l in lits if l))}]"
-                t = TypeExpr(ann)
-                return t.optional() if None in values else t
-            if not lits and None in values:
+            if value is None:
                 return TypeExpr("None", nullable=True)
+            return TypeExpr(f"Literal[{lit}]", literals=(value,))
+        if isinstance(schema.get("enum"), list):
+            t = self._enum(schema["enum"], where)
+            if t is not None:
+                return t
         for key in ("oneOf", "anyOf"):
             if isinstance(schema.get(key), list):
                 return self._union(schema, schema[key], key, mode, hint, where)
         if "allOf" in schema:
-            parts = schema["allOf"]
-            if isinstance(parts, list) and len(parts) == 1:
-                return self.expr(parts[0], mode, hint, f"{where}/allOf/0")
-            if self._all_of_objects(schema):
-                return self._define(schema, mode, hint, where, None)
-            self.warn(where, "allOf of non-object schemas is typed as Any")
-            return ANY
+            return self._all_of(schema, mode, hint, where)
+        if "discriminator" in schema and isinstance(schema.get("properties"), dict):
+            self.warn(
+                where + "/discriminator",
+                "discriminator without oneOf/anyOf (polymorphism by allOf) is not "
+                "followed: the type is this base schema",
+            )
         t = schema.get("type")
         if isinstance(t, list):
             members = [x for x in t if x != "null"]
@@ -385,10 +467,52 @@ class TypeBuilder:
             return u.optional() if "null" in t else u
         if isinstance(t, str):
             return self._typed(schema, t, mode, hint, where)
-        if "properties" in schema:
+        if isinstance(schema.get("properties"), dict) and schema["properties"]:
             return self._typed(schema, "object", mode, hint, where)
         if "items" in schema:
             return self._typed(schema, "array", mode, hint, where)
+        if "not" in schema:
+            self.warn(where, "'not' cannot be expressed as a Python type; typed as Any")
+        return ANY
+
+    def _enum(self, values: list[Any], where: str) -> TypeExpr | None:
+        present = [v for v in values if v is not None]
+        lits = [_literal(v) for v in present]
+        if not present:
+            return TypeExpr("None", nullable=True) if values else None
+        if any(lit is None for lit in lits):
+            self.warn(
+                where,
+                "enum values that Literal cannot hold (numbers with fractions, "
+                "objects, arrays); typed by the schema's type instead",
+            )
+            return None
+        unique: dict[str, Any] = {}
+        for lit, v in zip(lits, present):
+            assert lit is not None
+            unique.setdefault(lit, v)
+        t = TypeExpr(f"Literal[{', '.join(unique)}]", literals=tuple(unique.values()))
+        return t.optional() if None in values else t
+
+    def _all_of(
+        self, schema: dict[str, Any], mode: str, hint: str, where: str
+    ) -> TypeExpr:
+        parts = self._typed_parts(schema)
+        raw = schema["allOf"] if isinstance(schema["allOf"], list) else []
+        nullable = any(isinstance(p, dict) and p.get("nullable") is True for p in raw)
+        if len(parts) == 1:
+            i, part = parts[0]
+            t = self.expr(part, mode, hint, f"{where}/allOf/{i}")
+            return t.optional() if nullable else t
+        if not parts:
+            return ANY
+        if self._all_of_objects(parts):
+            t = self._define(schema, mode, hint, where, None)
+            return t.optional() if nullable else t
+        self.warn(
+            where,
+            "allOf combining non-object schemas (e.g. a union) is typed as Any",
+        )
         return ANY
 
     def _typed(
@@ -407,15 +531,25 @@ class TypeBuilder:
             return TypeExpr("None", nullable=True)
         if t == "array":
             items = schema.get("items")
+            if "prefixItems" in schema:
+                self.warn(
+                    where,
+                    "prefixItems (tuples) are typed as a list of their item schema",
+                )
             item = (
                 self.expr(items, mode, hint + "Item", where + "/items")
-                if items is not None
+                if items is not None and not isinstance(items, list)
                 else ANY
             )
+            if isinstance(items, list):
+                self.warn(
+                    where + "/items",
+                    "items as a list (tuple validation) is typed as a list of Any",
+                )
             container = "List" if mode == RESPONSE else "Sequence"
             return TypeExpr(f"{container}[{item.annotation}]", item.deps)
         if t == "object":
-            if schema.get("properties"):
+            if isinstance(schema.get("properties"), dict) and schema["properties"]:
                 return self._define(schema, mode, hint, where, None)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
@@ -436,105 +570,258 @@ class TypeBuilder:
         hint: str,
         where: str,
     ) -> TypeExpr:
-        exprs: list[TypeExpr] = []
+        kept: list[tuple[Any, str, TypeExpr]] = []
         nullable = False
         for i, member in enumerate(members):
-            resolved, _ = (
-                self.deref(member, f"{where}/{key}/{i}")
-                if isinstance(member, dict)
-                else (member, "")
-            )
+            mwhere = f"{where}/{key}/{i}"
+            resolved, _ = self.deref(member, mwhere)
             if (
                 isinstance(resolved, dict)
                 and resolved.get("type") == "null"
-                and len(resolved) <= 2
+                and not (set(resolved) - _ANNOTATION_ONLY - {"type"})
             ):
                 nullable = True
                 continue
-            e = self.expr(
-                member, mode, f"{hint}{_member_hint(member, i)}", f"{where}/{key}/{i}"
-            )
+            e = self.expr(member, mode, f"{hint}{_member_hint(member, i)}", mwhere)
             nullable = nullable or e.nullable
-            exprs.append(e)
-        if not exprs:
+            kept.append((member, mwhere, e))
+        if not kept:
             return TypeExpr("None", nullable=True)
-        u = _union_of(exprs)
+        u = _union_of([e for _, _, e in kept])
+        if mode == RESPONSE and "discriminator" in schema and len(kept) > 1:
+            tagged = self._discriminated(schema, kept, where)
+            if tagged is not None:
+                u = tagged
         return u.optional() if nullable else u
+
+    # -- discriminated unions -----------------------------------------------------------
+
+    def _discriminated(
+        self, schema: dict[str, Any], kept: list[tuple[Any, str, TypeExpr]], where: str
+    ) -> TypeExpr | None:
+        """A pydantic discriminated union of ``kept``, or None (with a warning) if impossible.
+
+        With every member a model whose property is a Literal, the union is
+        ``Annotated[Union[...], Field(discriminator=...)]``. When a ``mapping``
+        names the members instead, each member is tagged with its name and a
+        callable picks it from the mapping (``Discriminator``/``Tag``).
+        """
+        disc = schema["discriminator"]
+        dwhere = where + "/discriminator"
+        prop = disc.get("propertyName") if isinstance(disc, dict) else None
+        if not isinstance(prop, str) or not prop:
+            self.warn(dwhere, "discriminator without a propertyName is ignored")
+            return None
+        members = [e for _, _, e in kept]
+        if len({e.annotation for e in members}) < 2:
+            return None
+        deps = frozenset().union(*(e.deps for e in members))
+        mapping = disc.get("mapping")
+        mapping = mapping if isinstance(mapping, dict) else {}
+        by_ref = {
+            m["$ref"]: e.annotation
+            for m, _, e in kept
+            if isinstance(m, dict) and isinstance(m.get("$ref"), str)
+        }
+        # Literal-based: every member has a required (or one-valued) Literal property.
+        tags: list[tuple[str, tuple[Any, ...]]] = []
+        reason = None
+        for member, mwhere, _ in kept:
+            got = self._member_tags(member, prop, mwhere, set())
+            if isinstance(got, str):
+                reason = f"{mwhere}: {got}"
+                break
+            tags.append(got)
+        if reason is None:
+            names = {n for n, _ in tags}
+            values = [v for _, vs in tags for v in vs]
+            if len(names) != 1:
+                reason = f"the members name the property {prop!r} differently"
+            elif len({(type(v), v) for v in values}) != len(values):
+                reason = "two members share a tag value"
+            else:
+                for tag, target in mapping.items():
+                    ref = _mapping_ref(target)
+                    member_name = by_ref.get(ref)
+                    i = next(
+                        (
+                            j
+                            for j, e in enumerate(members)
+                            if e.annotation == member_name
+                        ),
+                        None,
+                    )
+                    if i is None or not any(_same(tag, v) for v in tags[i][1]):
+                        reason = f"mapping {tag!r} -> {target!r} differs from the members' literals"
+                        break
+            if reason is None:
+                union = _union_of(members).annotation
+                return TypeExpr(
+                    f"Annotated[{union}, Field(discriminator={names.pop()!r})]", deps
+                )
+        if mapping:
+            tagged = self._mapping_union(prop, mapping, kept, dwhere)
+            if tagged is not None:
+                return tagged
+        self.warn(
+            dwhere,
+            f"discriminator {prop!r} cannot be checked by pydantic ({reason}); "
+            "typed as a plain Union",
+        )
+        return None
+
+    def _mapping_union(
+        self,
+        prop: str,
+        mapping: dict[str, Any],
+        kept: list[tuple[Any, str, TypeExpr]],
+        dwhere: str,
+    ) -> TypeExpr | None:
+        """Members tagged by name, picked through ``mapping`` (and implicit schema names)."""
+        by_ref: dict[str, str] = {}
+        for member, _, e in kept:
+            if not (isinstance(member, dict) and isinstance(member.get("$ref"), str)):
+                return None
+            if not is_identifier(e.annotation):
+                return None
+            by_ref[member["$ref"]] = e.annotation
+        table: dict[str, str] = {}
+        for tag, target in mapping.items():
+            name = by_ref.get(_mapping_ref(target))
+            if name is None:
+                self.warn(
+                    dwhere + "/mapping/" + escape_pointer_token(tag),
+                    f"mapping target {target!r} is not one of the union's members",
+                )
+                return None
+            table[tag] = name
+        mapped = set(table.values())
+        for ref, name in by_ref.items():
+            if name not in mapped and ref.startswith("#/components/schemas/"):
+                # OpenAPI: a member not in the mapping is tagged by its schema name.
+                table.setdefault(ref.rsplit("/", 1)[1], name)
+        members = ", ".join(f"Annotated[{n}, Tag({n!r})]" for n in by_ref.values())
+        deps = frozenset(by_ref.values())
+        return TypeExpr(
+            f"Annotated[Union[{members}], Discriminator(discriminate({prop!r}, {table!r}))]",
+            deps,
+        )
+
+    def _member_tags(
+        self, member: Any, prop: str, where: str, seen: set[str]
+    ) -> tuple[str, tuple[Any, ...]] | str:
+        """(Python field name, tag values) of one union member, or why it has none."""
+        resolved, rwhere = self.deref(member, where)
+        if rwhere in seen:
+            return "refers to itself"
+        seen = seen | {rwhere}
+        if not isinstance(resolved, dict):
+            return "is not an object schema"
+        for key in ("oneOf", "anyOf"):
+            subs = resolved.get(key)
+            if isinstance(subs, list):
+                names: set[str] = set()
+                values: list[Any] = []
+                for j, sub in enumerate(subs):
+                    got = self._member_tags(sub, prop, f"{rwhere}/{key}/{j}", seen)
+                    if isinstance(got, str):
+                        return got
+                    names.add(got[0])
+                    values.extend(got[1])
+                if len(names) != 1:
+                    return f"nested members name {prop!r} differently"
+                return names.pop(), tuple(values)
+        if not self._is_object(resolved):
+            return "is not an object schema with properties"
+        props, required = self.collect_properties(resolved, rwhere)
+        for wire, sub, sub_where, py, own, flags in self.field_plan(props, RESPONSE):
+            if wire != prop:
+                continue
+            values_ = self._literal_values(sub, sub_where)
+            if values_ is None:
+                return f"property {prop!r} is not a Literal (const or enum)"
+            if wire not in required and len(values_) != 1:
+                return f"property {prop!r} is optional"
+            return py, values_
+        return f"has no property {prop!r}"
+
+    def _literal_values(self, schema: Any, where: str) -> tuple[Any, ...] | None:
+        resolved, _ = self.deref(schema, where)
+        if not isinstance(resolved, dict) or resolved.get("nullable") is True:
+            return None
+        t = resolved.get("type")
+        if isinstance(t, list) and "null" in t:
+            return None
+        if "const" in resolved:
+            v = resolved["const"]
+            return (v,) if v is not None and _literal(v) is not None else None
+        enum = resolved.get("enum")
+        if isinstance(enum, list) and enum:
+            if any(v is None or _literal(v) is None for v in enum):
+                return None
+            return tuple(enum)
+        parts = self._typed_parts(resolved)
+        if len(parts) == 1:
+            return self._literal_values(parts[0][1], where)
+        return None
 
     # -- modules ------------------------------------------------------------------------------
 
     def modules(self) -> tuple[TypeModule, ...]:
         """Group the definitions into modules; cycles between groups share a module."""
-        groups: dict[str, list[str]] = {}
-        for name in self.defs:
-            groups.setdefault(self.def_group[name], []).append(name)
-        group_deps: dict[str, set[str]] = {g: set() for g in groups}
-        for name, deps in self.def_deps.items():
-            for d in deps:
-                if self.def_group[d] != self.def_group[name]:
-                    group_deps[self.def_group[name]].add(self.def_group[d])
-        components = _strongly_connected(groups, group_deps)
-        module_of_group: dict[str, str] = {}
-        module_scope = Scope({"__init__"})
-        for comp in sorted(
-            components, key=lambda c: min(_group_sort_key(g, groups) for g in c)
-        ):
-            first = min(comp, key=lambda g: _group_sort_key(g, groups))
-            mod = module_scope.claim(
-                snake_identifier(groups[first][0], fallback="types")
-            )
-            for g in comp:
-                module_of_group[g] = mod
-        module_defs: dict[str, list[str]] = {}
-        for name in self.defs:
-            module_defs.setdefault(module_of_group[self.def_group[name]], []).append(
-                name
-            )
-        result = []
-        for mod in sorted(module_defs):
-            names = module_defs[mod]
-            imports: dict[str, set[str]] = {}
-            for name in names:
-                for dep in self.def_deps[name]:
-                    dep_mod = module_of_group[self.def_group[dep]]
-                    if dep_mod != mod:
-                        imports.setdefault(dep_mod, set()).add(dep)
-            ordered = self._order(names)
-            result.append(
-                TypeModule(
-                    mod,
-                    tuple((m, tuple(sorted(n))) for m, n in sorted(imports.items())),
-                    tuple(self.defs[n] for n in ordered),
-                )
-            )
-        self.group_module = module_of_group
-        return tuple(result)
+        modules, self._module_of = group_modules(
+            self.defs, self.def_deps, self.def_group
+        )
+        return modules
 
     def module_of(self, name: str) -> str:
-        return self.group_module[self.def_group[name]]
+        return self._module_of[name]
 
-    def _order(self, names: list[str]) -> list[str]:
-        """Classes first (their annotations are lazy), then aliases after what they use."""
-        classes = [n for n in names if not isinstance(self.defs[n], Alias)]
-        aliases = [n for n in names if isinstance(self.defs[n], Alias)]
-        placed: list[str] = []
-        done: set[str] = set()
-        local = set(aliases)
 
-        def visit(n: str, stack: set[str]) -> None:
-            if n in done or n in stack:
-                return
-            stack.add(n)
-            for d in sorted(self.def_deps[n]):
-                if d in local:
-                    visit(d, stack)
-            stack.discard(n)
-            done.add(n)
-            placed.append(n)
+def _mapping_ref(target: Any) -> str:
+    """A discriminator mapping value as a ``$ref`` (it may be a bare schema name)."""
+    target = str(target)
+    return target if target.startswith("#") else "#/components/schemas/" + target
 
-        for n in aliases:
-            visit(n, set())
-        return classes + placed
+
+def _default_fits(value: Any, t: TypeExpr) -> bool:
+    """Whether the spec's default can be the model default without a type error."""
+    if value is None:
+        return False
+    if t.literals is not None:
+        return any(_same(value, v) for v in t.literals)
+    ann = t.annotation
+    if ann.startswith("Optional[") and ann.endswith("]"):
+        ann = ann[len("Optional[") : -1]
+    if ann == "str":
+        return isinstance(value, str)
+    if ann == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if ann == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ann == "bool":
+        return isinstance(value, bool)
+    if ann.startswith(("List[", "Sequence[")):
+        return value == []
+    if ann.startswith("Dict["):
+        return value == {}
+    return False
+
+
+def _needs_functional(fields: list[Field]) -> bool:
+    """Whether a TypedDict must use the ``TypedDict("Name", {...})`` form.
+
+    The class form spells keys as identifiers, which fails for keys that are
+    not identifiers or are keywords, and misleads type checkers for keys that
+    are names its annotations use (a key ``str`` would shadow ``str``).
+    """
+    used = set(ANNOTATION_NAMES)
+    for f in fields:
+        used.update(names_in(f.annotation))
+    return not all(
+        is_identifier(f.wire) and f.wire not in KEYWORDS and f.wire not in used
+        for f in fields
+    )
 
 
 def _description(schema: Any) -> str | None:
@@ -543,13 +830,6 @@ def _description(schema: Any) -> str | None:
         if isinstance(d, str) and d.strip():
             return d.strip()
     return None
-
-
-def _pure_map(schema: dict[str, Any]) -> bool:
-    return not schema.get("properties") and schema.get("additionalProperties") not in (
-        None,
-        False,
-    )
 
 
 def _member_hint(member: Any, i: int) -> str:
@@ -571,59 +851,3 @@ def _union_of(exprs: list[TypeExpr]) -> TypeExpr:
     if "Any" in seen:
         return TypeExpr("Any", deps, True)
     return TypeExpr(f"Union[{', '.join(seen)}]", deps, nullable)
-
-
-def _group_sort_key(group: str, groups: dict[str, list[str]]) -> str:
-    return groups[group][0]
-
-
-def _strongly_connected(
-    nodes: dict[str, Any], edges: dict[str, set[str]]
-) -> list[list[str]]:
-    """Tarjan's algorithm, iterative (specs can nest deeper than Python's recursion limit)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    result: list[list[str]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [
-            (root, iter(sorted(edges.get(root, ()))))
-        ]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges.get(child, ())))))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp.append(w)
-                    if w == node:
-                        break
-                result.append(comp)
-    return result

@@ -22,10 +22,10 @@ class Field:
     required: bool
     description: Optional[str] = None
     deprecated: bool = False
-    default: Any = (
-        None  # the spec's default (documentation only: models default to None)
-    )
-    has_default: bool = False
+    # The model field's default when absent (optional fields only): the spec's
+    # default when it fits the annotation, the only value a one-value Literal
+    # can take, else None.
+    default: Any = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Model:
     fields: tuple[Field, ...]
     pointer: str  # where in the spec it comes from
     kind: str = "model"
+    # additionalProperties given as a schema: the type of the extra fields' values
+    extra: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Alias:
     description: Optional[str]
     pointer: str
     kind: str = "alias"
+    # Recursive through other aliases: rendered as TypeAliasType("Name", "<annotation>"),
+    # evaluated on first use instead of at import.
+    lazy: bool = False
 
 
 Definition = Union[Model, TypedDictDef, Alias]  # templates dispatch on .kind
@@ -76,6 +81,8 @@ class TypeModule:
     name: str  # module name, e.g. "chat_completion"
     imports: tuple[tuple[str, tuple[str, ...]], ...]  # (sibling module, names)
     definitions: tuple[Definition, ...]  # in an order where bases come first
+    # Names imported only when used: discriminated unions and lazy aliases.
+    extras: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -99,10 +106,18 @@ class StreamInfo:
     chunk_runtime: str  # expression giving the runtime type (same text, evaluated)
     terminator: Optional[str]
     terminator_required: bool  # the stream must end with it (else: it ends early)
-    param: Optional[str]  # Python name of the boolean argument that selects streaming
+    param: Optional[str]  # Python name of the argument that selects streaming
     param_wire: Optional[str]
     param_nullable: bool
     always: bool  # the operation only streams (no JSON alternative)
+    # The argument's value that selects streaming: True for a boolean
+    # ``stream``, e.g. "sse" for an enum ``stream_format``. The overloads
+    # annotate the argument with ``off`` (no stream; it may be omitted),
+    # ``on`` (a stream) and ``any`` (either, when not known statically).
+    on_value: Any = True
+    on_annotation: str = "Literal[True]"
+    off_annotation: str = "Literal[False]"
+    any_annotation: str = "bool"
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,9 @@ class Method:
     deprecated: bool
     pointer: str
     doc: Optional[str] = None  # the docstring: summary, description, arguments
+    # (wire name, style, explode) of parameters not serialised the default way
+    # (query: form, exploded; path and header: simple); style "json" sends JSON text.
+    styles: tuple[tuple[str, str, bool], ...] = ()
 
     @property
     def positional(self) -> tuple[Param, ...]:
@@ -167,6 +185,8 @@ class ResourceModule:
     name: str
     resource: Resource
     type_imports: tuple[tuple[str, tuple[str, ...]], ...]  # (types module, names)
+    # Names imported only when used (discriminated unions in result types).
+    extras: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

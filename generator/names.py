@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Iterable, Iterator
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -26,6 +26,62 @@ KEYWORDS = frozenset(
     """False None True and as assert async await break class continue def del elif else
     except finally for from global if import in is lambda nonlocal not or pass raise
     return try while with yield _""".split()
+)
+
+
+# -- names the generated code already uses, per scope ------------------------
+#
+# A name from the spec is renamed only where it would clash with one of
+# these; elsewhere builtins such as ``id``, ``type``, ``input`` or ``format``
+# are kept, since they are what users expect to write.
+
+#: Module-level names of the generated modules (imports from typing, pydantic,
+#: the runtime, and modules). Type and resource class names avoid them.
+TYPE_RESERVED = frozenset(
+    """Any Dict List Literal Optional Sequence Union Annotated Required TypedDict
+    TypeAlias TypeAliasType BaseModel Field Discriminator Tag TYPE_CHECKING Mapping
+    NOT_GIVEN NotGiven AsyncStream Stream StreamSpec Body Headers Query Operation Result
+    AsyncResource SyncResource FileInput ApiInfo AsyncAPIClient SyncAPIClient
+    BaseClient AuthScheme Credential overload cached_property discriminate datetime
+    uuid httpx warnings importlib annotations""".split()
+)
+
+#: Names that can appear inside annotations (a field or argument of that name
+#: would shadow them where the annotation is read).
+ANNOTATION_NAMES = frozenset(
+    """str int float bool bytes None datetime uuid Any Dict List Literal Optional
+    Sequence Union Annotated Required Field Discriminator Tag discriminate
+    FileInput NotGiven""".split()
+)
+
+#: Attribute names a pydantic model already has, and names its annotations use.
+MODEL_RESERVED = (
+    frozenset(
+        """model_config model_fields model_computed_fields model_extra model_fields_set
+    model_construct model_copy model_dump model_dump_json model_json_schema
+    model_parametrized_name model_post_init model_rebuild model_validate
+    model_validate_json model_validate_strings dict json parse_obj parse_raw parse_file
+    from_orm construct copy schema schema_json validate update_forward_refs fields self
+    list""".split()
+    )
+    | {n for n in ANNOTATION_NAMES if n.islower()}
+)
+
+#: Names a generated method's signature and body use besides its arguments.
+METHOD_RESERVED = frozenset(
+    "self extra_headers extra_query extra_body timeout max_retries result warnings httpx".split()
+) | {n for n in ANNOTATION_NAMES if n.islower()}
+
+#: Attributes the client and resource classes already have.
+CLIENT_RESERVED = frozenset(
+    "base_url timeout max_retries close aclose with_options copy types request self".split()
+)
+
+#: Method and sub-resource names of a resource class: besides its attributes,
+#: not the names its methods' annotations use (a method ``str`` would shadow
+#: ``str`` in the class body).
+RESOURCE_RESERVED = (
+    CLIENT_RESERVED | {"httpx"} | {n for n in ANNOTATION_NAMES if n.islower()}
 )
 
 
@@ -77,6 +133,30 @@ def pascal_identifier(
 ) -> str:
     """A PascalCase identifier for ``text`` (not yet made unique in its scope)."""
     return _fix(pascal(text), fallback, frozenset(reserved))
+
+
+def names_in(annotation: str) -> Iterator[str]:
+    """The identifiers in annotation text, skipping string literals (made by repr)."""
+    word: list[str] = []
+    quote = ""
+    escaped = False
+    for ch in annotation + " ":
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+            continue
+        if ch.isalnum() or ch == "_":
+            word.append(ch)
+            continue
+        if word:
+            yield "".join(word)
+            word = []
+        if ch in "'\"":
+            quote = ch
 
 
 class Scope:

@@ -15,7 +15,9 @@ Knows Jinja2 and nothing of OpenAPI. Safety rests on two rules enforced here:
 
 from __future__ import annotations
 
+import inspect
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -78,36 +80,68 @@ def _literal(value: Any) -> str:
     raise RenderError(f"cannot write a {type(value).__name__} as a Python literal")
 
 
-def docstring(text: Any) -> Code:
-    """A triple-quoted string literal whose value is ``text``, readable as a docstring.
+def clean_doc(text: str) -> str:
+    """What a docstring made from ``text`` reads as through ``inspect.getdoc``.
 
-    Backslashes and double quotes are escaped (so nothing can end the literal
-    early), and control characters other than newlines are written as escapes.
+    Docstrings are whitespace-normalised by black and by Python itself, and
+    read through ``inspect.cleandoc`` by ``help()`` and IDEs, so the text is
+    normalised that way first: CRLF to LF, tabs to four spaces, spaces at line
+    ends and whitespace-only lines dropped, then ``inspect.cleandoc`` (leading whitespace of the first
+    line, the common indentation of the others, blank lines at either end).
+    Lone surrogates become U+FFFD (a class's ``__doc__`` must encode as
+    UTF-8). Everything else (quotes, backslashes, braces, control
+    characters) round-trips exactly.
+    """
+    text = "".join("\ufffd" if unicodedata.category(ch) == "Cs" else ch for ch in text)
+    text = text.replace("\r\n", "\n").replace("\t", "    ")
+    text = "\n".join(
+        line.rstrip(" ") if line.strip() else "" for line in text.split("\n")
+    )
+    while True:  # cleandoc is not idempotent ("\n x" -> " x" -> "x")
+        cleaned = inspect.cleandoc(text)
+        if cleaned == text:
+            return text
+        text = cleaned
+
+
+def _escape_doc_char(ch: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch == '"':
+        return '\\"'
+    if ch in "\n ":
+        return ch
+    code = ord(ch)
+    if (
+        code < 32
+        or code == 127
+        or 0x80 <= code < 0xA0
+        or ch.isspace()  # only plain spaces may be stripped by black
+        or ch == "\ufeff"
+    ):
+        return ch.encode("unicode_escape").decode("ascii")
+    return ch
+
+
+def docstring(text: Any) -> Code:
+    """A triple-quoted string literal for ``text`` as a docstring.
+
+    ``inspect.getdoc`` of it gives :func:`clean_doc` of the text, before and
+    after black, on every Python version. Backslashes and double quotes are
+    escaped (so nothing can end the literal early), and control characters,
+    whitespace other than spaces and newlines, and lone surrogates are
+    written as escapes.
     """
     text = _defined(text)
     if not isinstance(text, str):
         raise RenderError(f"docstring of type {type(text).__name__}")
-    out = []
-    for ch in text.replace("\r\n", "\n"):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\n")
-        elif ch == "\t":
-            out.append("    ")
-        elif (
-            ord(ch) < 32
-            or ord(ch) == 127
-            or 0x80 <= ord(ch) < 0xA0
-            or ch in "\u2028\u2029\ufeff"
-        ):
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    body = "".join(out)
-    return Code(f'"""{body}"""' if "\n" not in body else f'"""{body}\n"""')
+    body = "".join(_escape_doc_char(ch) for ch in clean_doc(text))
+    if body.endswith('\\"'):
+        # black pads a docstring ending in a quote with a space: spell it differently.
+        body = body[:-2] + "\\x22"
+    if "\n" in body:
+        return Code(f'"""{body}\n"""')
+    return Code(f'"""{body}"""')
 
 
 def comment(text: Any) -> Code:

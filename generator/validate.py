@@ -140,7 +140,9 @@ def _validator_class(version: str) -> Any:
 
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
 
-    def locating(cls: Any) -> Any:
+    def locating(cls: Any, suffix: tuple[str, ...] = ()) -> Any:
+        # ``suffix``: the "default" validator is given the schema that holds
+        # the default, while its errors are about the default value itself.
         class Located(cls):  # type: ignore[misc, valid-type]
             def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
                 # The spec node is the first SchemaPath argument (operation and
@@ -152,7 +154,7 @@ def _validator_class(version: str) -> Any:
                     if not isinstance(err, OpenAPIValidationError):
                         err = OpenAPIValidationError.create_from(err)
                     if node is not None and not hasattr(err, "clientgen_parts"):
-                        err.clientgen_parts = tuple(node.parts)
+                        err.clientgen_parts = tuple(node.parts) + suffix
                     yield err
 
         Located.__name__ = cls.__name__
@@ -172,7 +174,11 @@ def _validator_class(version: str) -> Any:
         (base,),
         {
             "keyword_validators": {
-                k: (locating(v) if k in located else v)
+                k: (
+                    locating(v, ("default",) if k == "default" else ())
+                    if k in located
+                    else v
+                )
                 for k, v in base.keyword_validators.items()
             }
         },

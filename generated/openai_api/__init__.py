@@ -4,7 +4,6 @@
 from openai_api import OpenAI
 
 client = OpenAI()
-
 """
 
 from . import types

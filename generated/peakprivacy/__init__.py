@@ -4,7 +4,6 @@
 from peakprivacy import PeakPrivacy
 
 client = PeakPrivacy()
-
 """
 
 from . import types

@@ -4,7 +4,6 @@
 from pienteger import Pienteger
 
 client = Pienteger()
-
 """
 
 from . import types

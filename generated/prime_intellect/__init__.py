@@ -4,7 +4,6 @@
 from prime_intellect import PrimeIntellect
 
 client = PrimeIntellect()
-
 """
 
 from . import types

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 import httpx
 
 from ._api import ApiInfo, Operation
+from ._params import encode_headers, encode_query
 from ._types import NOT_GIVEN, NotGiven
 from .errors import (
     APIConnectionError,
@@ -97,17 +98,6 @@ def _scalar_text(value: Any) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     return str(value)
-
-
-def _present(values: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The entries the caller actually gave (neither NOT_GIVEN nor None)."""
-    if not values:
-        return {}
-    return {
-        k: _scalar_text(v)
-        for k, v in values.items()
-        if v is not NOT_GIVEN and v is not None
-    }
 
 
 def _error_body(response: httpx.Response) -> Any:
@@ -317,10 +307,10 @@ class BaseClient:
         elif op.accept is not None:
             all_headers["Accept"] = op.accept
         if headers:
-            all_headers.update(_present(headers))
+            all_headers.update(encode_headers(headers, op.styles))
         if extra_headers:
             all_headers.update(extra_headers)
-        params = _present(query)
+        params = encode_query(query, op.styles)
         if auth_query:
             params.update(auth_query)
         if extra_query:

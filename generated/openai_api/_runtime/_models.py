@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable, Mapping
+
 import pydantic
 
-__all__ = ["BaseModel"]
+__all__ = ["BaseModel", "discriminate"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -21,3 +23,20 @@ class BaseModel(pydantic.BaseModel):
         populate_by_name=True,
         protected_namespaces=(),
     )
+
+
+def discriminate(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str | None]:
+    """A function for pydantic's ``Discriminator``: which union member a value is.
+
+    Raw data is looked up by its ``prop`` value in ``tags`` (the spec's
+    discriminator mapping, to member names); a model instance is its own
+    member. ``None`` (no such tag) makes validation fail with a clear error.
+    """
+
+    def member(value: Any) -> str | None:
+        if isinstance(value, Mapping):
+            tag = value.get(prop)
+            return tags.get(tag) if isinstance(tag, str) else None
+        return type(value).__name__
+
+    return member

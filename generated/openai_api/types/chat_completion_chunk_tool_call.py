@@ -27,7 +27,7 @@ class ChatCompletionChunkToolCall(BaseModel):
     id: Optional[str] = None
     """The call's id; only in the call's first piece."""
 
-    type: Optional[Literal["function"]] = None
+    type: Literal["function"] = "function"
     """Always \"function\"; only in the call's first piece."""
 
     function: Optional[ChatCompletionChunkToolCallFunction] = None

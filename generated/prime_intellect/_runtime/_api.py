@@ -8,9 +8,10 @@ from the spec, so the runtime itself never names a provider.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
+
+from ._params import simple_text
 
 __all__ = [
     "Credential",
@@ -125,7 +126,9 @@ class Result:
         parse = self._parse
         if parse is None:
             parse = self._parse = json_parser(self.type)
-        return parse(content)
+        # An empty body (a 204 next to JSON responses) reads as null, which
+        # validates only where the result type allows None.
+        return parse(content or b"null")
 
 
 class StreamSpec:
@@ -167,7 +170,9 @@ class Operation:
     (``"json"``, ``"form"``, ``"multipart"``, ``"binary"`` or ``None``);
     ``drop_none`` names body fields whose schema does not allow ``null``, for
     which ``None`` means "not given". ``security`` overrides the API's
-    default alternatives (``()`` means no auth).
+    default alternatives (``()`` means no auth). ``styles`` maps parameters
+    not serialised the default way to their ``(style, explode)``
+    (see :mod:`._params`).
     """
 
     __slots__ = (
@@ -181,6 +186,7 @@ class Operation:
         "security",
         "slash_params",
         "accept",
+        "styles",
         "_segments",
     )
 
@@ -197,6 +203,7 @@ class Operation:
         security: Sequence[Sequence[str]] | None = None,
         slash_params: Sequence[str] = (),
         accept: str | None = None,
+        styles: Mapping[str, tuple[str, bool]] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -210,6 +217,7 @@ class Operation:
         )
         self.slash_params = frozenset(slash_params)
         self.accept = accept
+        self.styles = dict(styles or {})
         # Split the template once: literal text at even indexes, names at odd ones.
         # (str.format is not used: a template could contain "{0}" or "{a.b}".)
         segments: list[str] = []
@@ -238,7 +246,7 @@ class Operation:
                 continue
             if seg not in values:
                 raise TypeError(f"missing path parameter {seg!r}")
-            text = _path_text(values[seg])
+            text = simple_text(values[seg], self.styles.get(seg, ("simple", False))[1])
             if not text:
                 raise ValueError(f"path parameter {seg!r} must not be empty")
             encoded = quote(text, safe="/" if seg in self.slash_params else "")
@@ -251,13 +259,3 @@ class Operation:
                 )
             out.append(encoded)
         return "".join(out)
-
-
-def _path_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    return str(value)

@@ -174,7 +174,7 @@ class ChatCompletions(SyncResource):
           model: The id of the model to use. Documented by Prime Intellect.
           messages: The conversation so far, oldest message first. Documented by Prime Intellect.
           max_tokens: The most tokens to generate. Documented by Prime Intellect.
-          temperature: Sampling temperature between 0 and 2: higher values give more varied output, lower ones more focused output. Documented by Prime Intellect.
+          temperature: Sampling temperature between 0 and 2: higher values give more varied output, lower ones more focused output. Documented by Prime Intellect. (>= 0, <= 2)
           stream: When true, the reply is sent back piece by piece as server-sent events. Documented by Prime Intellect.
           stop: One sequence, or a list of sequences, at which generation stops. Documented by Prime Intellect.
           top_p: Nucleus sampling: only tokens within this cumulative probability mass are considered. Not in Prime Intellect's docs; the usual OpenAI-compatible parameter.
@@ -326,7 +326,7 @@ class AsyncChatCompletions(AsyncResource):
           model: The id of the model to use. Documented by Prime Intellect.
           messages: The conversation so far, oldest message first. Documented by Prime Intellect.
           max_tokens: The most tokens to generate. Documented by Prime Intellect.
-          temperature: Sampling temperature between 0 and 2: higher values give more varied output, lower ones more focused output. Documented by Prime Intellect.
+          temperature: Sampling temperature between 0 and 2: higher values give more varied output, lower ones more focused output. Documented by Prime Intellect. (>= 0, <= 2)
           stream: When true, the reply is sent back piece by piece as server-sent events. Documented by Prime Intellect.
           stop: One sequence, or a list of sequences, at which generation stops. Documented by Prime Intellect.
           top_p: Nucleus sampling: only tokens within this cumulative probability mass are considered. Not in Prime Intellect's docs; the usual OpenAI-compatible parameter.
