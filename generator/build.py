@@ -239,7 +239,9 @@ class _Builder:
                 op_id if isinstance(op_id, str) and op_id else f"{http_method}_{path}"
             )
         node = self.resource_for(resource_path)
-        name = node.scope.claim(snake_identifier(method_raw, fallback="call"))
+        name = node.scope.claim(
+            snake_identifier(method_raw, fallback="call", reserved=RESOURCE_RESERVED)
+        )
         const = self.op_consts.claim("_" + (snake(node.base) + "_" + name).upper())
         hint_base = pascal_identifier(
             "_".join(resource_path + [method_raw]), fallback="Op"
@@ -295,7 +297,7 @@ class _Builder:
                 accept=accept,
                 deprecated=bool(op.get("deprecated")),
                 pointer=where,
-                doc=_method_doc(op, ordered),
+                doc=_method_doc(op, ordered, http_method, path),
                 styles=tuple(styles),
             )
         )
@@ -781,8 +783,8 @@ class _Builder:
             client_doc=client_doc,
             async_client_doc=f"Asynchronous twin of :class:`{client}`: the same API, "
             "with ``await``.\n\n" + client_doc,
-            package_doc=f"Typed client for the {title}.\n\n    from {package} import "
-            f"{client}\n\n    client = {client}()\n",
+            package_doc=f"Typed client for the {title}.\n\nUsage:\n\n    from {package} "
+            f"import {client}\n\n    client = {client}()\n",
             warnings=tuple(
                 replace(f, line=self.spec.line_of(f.pointer)).format()
                 for f in self.types.warnings
@@ -832,11 +834,16 @@ def _param_doc(description: Any, schema: Any, default: Any = _NO_DEFAULT) -> str
     return f"{text} {note}" if text else note
 
 
-def _method_doc(op: dict[str, Any], params: list[Param]) -> str | None:
+def _method_doc(
+    op: dict[str, Any], params: list[Param], http_method: str, path: str
+) -> str | None:
     parts = [t for t in (_text(op.get("summary")), _text(op.get("description"))) if t]
     if parts[1:] and parts[0] == parts[1]:
         parts.pop()
     described = [p for p in params if p.description]
+    if described and not parts:
+        # A first line, so that the indented argument list keeps its indentation.
+        parts.append(f"{http_method.upper()} {path}")
     if described:
         lines = ["Args:"]
         for p in described:

@@ -212,6 +212,8 @@ class TypeBuilder:
         name = pascal_identifier(base, fallback="Model")
         if mode == PARAM:
             name += "Param"
+        if name in TYPE_RESERVED:
+            name += "_"  # PEP 8's way out of a clash: a schema "Field" is "Field_"
         return self.scope.claim(name)
 
     def _register(self, name: str, definition: Any, deps: frozenset[str]) -> None:
@@ -222,11 +224,22 @@ class TypeBuilder:
     def _define(
         self, schema: Any, mode: str, base: str, where: str, key: tuple[str, str] | None
     ) -> TypeExpr:
-        if isinstance(schema, dict) and "$ref" in schema:
-            schema, where = self.deref(schema, where)
         name = self._claim(base, mode)
         if key is not None:
             self._by_pointer[key] = name
+        if isinstance(schema, dict) and "$ref" in schema:
+            # A component that only refers to another: an alias of it, so both
+            # names are one type (a $ref cycle with no schema in it is Any).
+            target, _ = self.deref(schema, where)
+            self.defs[name] = Alias(name, "Any", None, where)
+            self.def_deps[name] = frozenset()
+            self.def_group[name] = self._current_group(where)
+            self._alias_info[name] = TypeExpr(name)
+            inner = self._expr(schema, mode, base, where) if target else ANY
+            self._alias_info[name] = inner
+            alias = Alias(name, inner.annotation, _description(schema), where)
+            self._register(name, alias, inner.deps)
+            return self._reference(name)
         if self._is_object(schema):
             self._object_definition(name, schema, mode, where)
             return TypeExpr(name, frozenset({name}))

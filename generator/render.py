@@ -107,8 +107,6 @@ def clean_doc(text: str) -> str:
 def _escape_doc_char(ch: str) -> str:
     if ch == "\\":
         return "\\\\"
-    if ch == '"':
-        return '\\"'
     if ch in "\n ":
         return ch
     code = ord(ch)
@@ -123,24 +121,43 @@ def _escape_doc_char(ch: str) -> str:
     return ch
 
 
-def docstring(text: Any) -> Code:
+def docstring(text: Any, indent: Any = "") -> Code:
     """A triple-quoted string literal for ``text`` as a docstring.
 
     ``inspect.getdoc`` of it gives :func:`clean_doc` of the text, before and
-    after black, on every Python version. Backslashes and double quotes are
-    escaped (so nothing can end the literal early), and control characters,
+    after black, on every Python version. Backslashes are escaped, and so are
+    double quotes next to another quote or to the literal's own quotes (so
+    nothing can end the literal early); control characters,
     whitespace other than spaces and newlines, and lone surrogates are
-    written as escapes.
+    written as escapes. ``indent`` (the docstring's own indentation) starts
+    every line after the first, as black would write it.
     """
     text = _defined(text)
+    if not isinstance(indent, str) or indent.strip(" "):
+        raise RenderError(f"docstring indent must be spaces, not {indent!r}")
     if not isinstance(text, str):
         raise RenderError(f"docstring of type {type(text).__name__}")
-    body = "".join(_escape_doc_char(ch) for ch in clean_doc(text))
-    if body.endswith('\\"'):
-        # black pads a docstring ending in a quote with a space: spell it differently.
-        body = body[:-2] + "\\x22"
+    out: list[str] = []
+    quote_before = True  # the opening quotes: a quote right after them is escaped
+    for ch in clean_doc(text):
+        if ch == '"':
+            # Escaped only where it would touch another quote: no run of three
+            # can form, and plain quotes stay readable.
+            out.append('\\"' if quote_before else '"')
+            quote_before = not quote_before
+        else:
+            out.append(_escape_doc_char(ch))
+            quote_before = False
+    if out and out[-1] in ('"', '\\"'):
+        # Next to the closing quotes (black would also pad it with a space).
+        out[-1] = "\\x22"
+    body = "".join(out)
     if "\n" in body:
-        return Code(f'"""{body}\n"""')
+        body = "\n".join(
+            indent + line if line and i else line
+            for i, line in enumerate(body.split("\n"))
+        )
+        return Code(f'"""{body}\n{indent}"""')
     return Code(f'"""{body}"""')
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 import httpx
 
 from ._api import ApiInfo, Operation
-from ._params import encode_headers, encode_query
+from ._params import encode_headers, encode_query, iso_duration
 from ._types import NOT_GIVEN, NotGiven
 from .errors import (
     APIConnectionError,
@@ -56,12 +56,14 @@ _Self = TypeVar("_Self", bound="BaseClient")
 
 
 def _json_default(value: Any) -> Any:
-    """Encode what ``json`` cannot: models, dates, UUIDs, enums, bytes, sets."""
+    """Encode what ``json`` cannot: models, dates, durations, UUIDs, enums, bytes (base64), sets."""
     dump = getattr(value, "model_dump", None)
     if dump is not None:
         return dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return iso_duration(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, enum.Enum):

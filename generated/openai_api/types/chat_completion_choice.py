@@ -26,4 +26,4 @@ class ChatCompletionChoice(BaseModel):
     """The message the model wrote."""
 
     finish_reason: str
-    """Why generation stopped: \"stop\", \"length\", \"tool_calls\", \"content_filter\" or \"function_call\"."""
+    """Why generation stopped: "stop", "length", "tool_calls", "content_filter" or "function_call"."""

@@ -26,4 +26,4 @@ class ChatCompletionChunkChoice(BaseModel):
     """What this chunk adds to the reply."""
 
     finish_reason: Optional[str] = None
-    """Why generation stopped, such as \"stop\" or \"tool_calls\"; null until the reply's last chunk."""
+    """Why generation stopped, such as "stop" or "tool_calls"; null until the reply's last chunk."""

@@ -20,7 +20,7 @@ class ChatCompletionChunkDelta(BaseModel):
     """The part of a reply's message added by one chunk."""
 
     role: Optional[str] = None
-    """Who writes the message (\"assistant\"); usually only in the first chunk."""
+    """Who writes the message ("assistant"); usually only in the first chunk."""
 
     content: Optional[str] = None
     """The next piece of the message's text."""

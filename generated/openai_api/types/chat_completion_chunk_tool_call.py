@@ -28,7 +28,7 @@ class ChatCompletionChunkToolCall(BaseModel):
     """The call's id; only in the call's first piece."""
 
     type: Literal["function"] = "function"
-    """Always \"function\"; only in the call's first piece."""
+    """Always "function"; only in the call's first piece."""
 
     function: Optional[ChatCompletionChunkToolCallFunction] = None
     """The function name and the next piece of its arguments."""

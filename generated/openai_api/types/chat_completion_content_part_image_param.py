@@ -20,7 +20,7 @@ class ChatCompletionContentPartImageParam(TypedDict, total=False):
     """An image part of a user message."""
 
     type: Required[Literal["image_url"]]
-    """Always \"image_url\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "image_url". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     image_url: Required[ImageUrlParam]
     """Where the image is. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -19,7 +19,7 @@ class ChatCompletionContentPartTextParam(TypedDict, total=False):
     """A text part of a user message."""
 
     type: Required[Literal["text"]]
-    """Always \"text\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "text". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     text: Required[str]
     """The text. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -20,7 +20,7 @@ class ChatCompletionMessage(BaseModel):
     """A message written by the model, with text, tool calls, or both."""
 
     role: Literal["assistant"]
-    """Always \"assistant\"."""
+    """Always "assistant"."""
 
     content: Optional[str]
     """The text of the reply; null when the reply only has tool calls."""

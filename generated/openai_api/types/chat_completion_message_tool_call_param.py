@@ -27,7 +27,7 @@ class ChatCompletionMessageToolCallParam(TypedDict, total=False):
     """The call's id, echoed back in the tool message with its result. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     type: Required[Literal["function"]]
-    """Always \"function\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "function". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     function: Required[ChatCompletionMessageToolCallFunctionParam]
     """The function and its arguments. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
@@ -40,7 +40,7 @@ class ChatCompletionMessageToolCall(BaseModel):
     """The call's id, echoed back in the tool message with its result. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     type: Literal["function"]
-    """Always \"function\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "function". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     function: ChatCompletionMessageToolCallFunction
     """The function and its arguments. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

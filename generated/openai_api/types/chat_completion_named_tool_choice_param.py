@@ -22,7 +22,7 @@ class ChatCompletionNamedToolChoiceParam(TypedDict, total=False):
     """Forces the model to call one particular function."""
 
     type: Required[Literal["function"]]
-    """Always \"function\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "function". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     function: Required[ChatCompletionNamedToolChoiceFunctionParam]
     """The function to call. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -20,7 +20,7 @@ class ChatCompletionRequestAssistantMessageParam(TypedDict, total=False):
     """An earlier reply of the model, sent back as part of the conversation, possibly with the tool calls it asked for."""
 
     role: Required[Literal["assistant"]]
-    """Always \"assistant\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "assistant". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     content: Optional[str]
     """The reply's text; may be null when the reply only has tool calls. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -19,7 +19,7 @@ class ChatCompletionRequestSystemMessageParam(TypedDict, total=False):
     """Instructions that set the model's behaviour for the conversation."""
 
     role: Required[Literal["system"]]
-    """Always \"system\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "system". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     content: Required[str]
     """The instructions. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

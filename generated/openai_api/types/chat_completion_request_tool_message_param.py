@@ -19,7 +19,7 @@ class ChatCompletionRequestToolMessageParam(TypedDict, total=False):
     """The result of running a tool call, sent back to the model."""
 
     role: Required[Literal["tool"]]
-    """Always \"tool\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "tool". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     content: Required[str]
     """The tool's output. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -20,7 +20,7 @@ class ChatCompletionRequestUserMessageParam(TypedDict, total=False):
     """A message from the end user."""
 
     role: Required[Literal["user"]]
-    """Always \"user\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "user". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     content: Required[Union[str, Sequence[ChatCompletionContentPartParam]]]
     """The message: plain text, or a list of parts (text and images). Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -18,4 +18,4 @@ __all__ = [
 ChatCompletionToolChoiceOptionParam: TypeAlias = Union[
     Literal["none", "auto", "required"], ChatCompletionNamedToolChoiceParam
 ]
-"""How the model uses tools: \"none\" (never), \"auto\" (its choice), \"required\" (at least one), or a named function it must call."""
+"""How the model uses tools: "none" (never), "auto" (its choice), "required" (at least one), or a named function it must call."""

@@ -20,7 +20,7 @@ class ChatCompletionToolParam(TypedDict, total=False):
     """A tool the model may call; currently always a function."""
 
     type: Required[Literal["function"]]
-    """Always \"function\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "function". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     function: Required[FunctionDefinitionParam]
     """The function. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

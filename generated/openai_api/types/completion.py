@@ -24,7 +24,7 @@ class Completion(BaseModel):
     """The completion's unique id."""
 
     object: Literal["text_completion"]
-    """The kind of object; always \"text_completion\"."""
+    """The kind of object; always "text_completion"."""
 
     created: int
     """When the completion was created, in Unix seconds."""

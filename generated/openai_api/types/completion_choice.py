@@ -29,4 +29,4 @@ class CompletionChoice(BaseModel):
     """Token log probabilities when logprobs was requested, else null."""
 
     finish_reason: Optional[str]
-    """Why generation stopped: \"stop\", \"length\" or \"content_filter\"; null in stream events before the last one for this choice."""
+    """Why generation stopped: "stop", "length" or "content_filter"; null in stream events before the last one for this choice."""

@@ -22,7 +22,7 @@ class Model(BaseModel):
     """The model's id, used as the model parameter of other calls."""
 
     object: Literal["model"]
-    """The kind of object; always \"model\"."""
+    """The kind of object; always "model"."""
 
     created: int
     """When the model was created, in Unix seconds."""

@@ -19,4 +19,4 @@ class ResponseFormatJsonObjectParam(TypedDict, total=False):
     """Asks for a reply that is a valid JSON object (JSON mode)."""
 
     type: Required[Literal["json_object"]]
-    """Always \"json_object\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "json_object". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

@@ -20,7 +20,7 @@ class ResponseFormatJsonSchemaParam(TypedDict, total=False):
     """Asks for a reply that is JSON matching a given schema (structured outputs)."""
 
     type: Required[Literal["json_schema"]]
-    """Always \"json_schema\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "json_schema". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
 
     json_schema: Required[JsonSchemaFormatParam]
     """The schema to follow. Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

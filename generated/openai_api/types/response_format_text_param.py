@@ -19,4 +19,4 @@ class ResponseFormatTextParam(TypedDict, total=False):
     """Asks for a plain text reply (the default)."""
 
     type: Required[Literal["text"]]
-    """Always \"text\". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""
+    """Always "text". Not in OpenAI's docs; the usual OpenAI-compatible parameter."""

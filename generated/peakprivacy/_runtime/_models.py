@@ -22,6 +22,9 @@ class BaseModel(pydantic.BaseModel):
         defer_build=True,
         populate_by_name=True,
         protected_namespaces=(),
+        # Binary data in JSON is base64 text, both ways (as the client sends it).
+        val_json_bytes="base64",
+        ser_json_bytes="base64",
     )
 
 

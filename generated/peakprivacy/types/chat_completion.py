@@ -24,7 +24,7 @@ class ChatCompletion(BaseModel):
     """The completion's unique id (a UUID in the docs' example)."""
 
     object: str
-    """The kind of object; \"chat.completion\" in the docs' example."""
+    """The kind of object; "chat.completion" in the docs' example."""
 
     created: int
     """When the completion was created, in Unix seconds."""

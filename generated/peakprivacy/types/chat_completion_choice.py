@@ -20,7 +20,7 @@ class ChatCompletionChoice(BaseModel):
     """One generated reply."""
 
     finish_reason: Optional[str] = None
-    """Why generation stopped, such as \"stop\"."""
+    """Why generation stopped, such as "stop"."""
 
     index: Optional[Union[int, str]] = None
     """The position of this choice in the list of choices."""

@@ -24,7 +24,7 @@ class ChatCompletionChunk(BaseModel):
     """The completion's unique id, the same in every chunk of a stream."""
 
     object: str
-    """The kind of object; \"chat.completion.chunk\" in OpenAI's format."""
+    """The kind of object; "chat.completion.chunk" in OpenAI's format."""
 
     created: int
     """When the completion was created, in Unix seconds."""

@@ -23,10 +23,10 @@ class Model(BaseModel):
     """The model's id, used as the model parameter of a chat completion."""
 
     object: Optional[str] = None
-    """The kind of object; \"model\" in the docs' example."""
+    """The kind of object; "model" in the docs' example."""
 
     created: Optional[int] = None
     """When the model was added, in Unix seconds (0 in the docs' example)."""
 
     owned_by: Optional[Union[str, ModelOwner]] = None
-    """The organisation behind the model, such as \"OpenAI\"."""
+    """The organisation behind the model, such as "OpenAI"."""

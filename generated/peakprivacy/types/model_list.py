@@ -20,7 +20,7 @@ class ModelList(BaseModel):
     """The list of supported models."""
 
     object: str
-    """The kind of object; \"list\" in the docs' example."""
+    """The kind of object; "list" in the docs' example."""
 
     data: List[Model]
     """The models."""

@@ -246,10 +246,11 @@ class Operation:
                 continue
             if seg not in values:
                 raise TypeError(f"missing path parameter {seg!r}")
-            text = simple_text(values[seg], self.styles.get(seg, ("simple", False))[1])
-            if not text:
+            explode = self.styles.get(seg, ("simple", False))[1]
+            safe = "/" if seg in self.slash_params else ""
+            encoded = simple_text(values[seg], explode, lambda t: quote(t, safe=safe))
+            if not encoded:
                 raise ValueError(f"path parameter {seg!r} must not be empty")
-            encoded = quote(text, safe="/" if seg in self.slash_params else "")
             if "." in encoded:
                 # "." and ".." would be resolved away as dot-segments and send
                 # the request to another endpoint: encode them.

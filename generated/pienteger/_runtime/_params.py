@@ -13,13 +13,32 @@ import datetime as _dt
 import enum
 import json
 import uuid
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ._types import NOT_GIVEN
 
-__all__ = ["encode_query", "encode_headers", "param_text"]
+__all__ = [
+    "encode_query",
+    "encode_headers",
+    "param_text",
+    "simple_text",
+    "iso_duration",
+]
 
 _SEPARATORS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def iso_duration(value: _dt.timedelta) -> str:
+    """ISO 8601 duration text (``P1DT2.5S``), as pydantic reads and writes it."""
+    micros = abs(value) // _dt.timedelta(microseconds=1)
+    days, micros = divmod(micros, 86_400_000_000)
+    seconds, micros = divmod(micros, 1_000_000)
+    sign = "-" if value < _dt.timedelta(0) else ""
+    text = f"{sign}P{days}D" if days else f"{sign}P"
+    if seconds or micros or not days:
+        fraction = f".{micros:06d}".rstrip("0") if micros else ""
+        text += f"T{seconds}{fraction}S"
+    return text
 
 
 def param_text(value: Any) -> str:
@@ -34,6 +53,8 @@ def param_text(value: Any) -> str:
         return param_text(value.value)
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return iso_duration(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     if value is None:
@@ -41,15 +62,22 @@ def param_text(value: Any) -> str:
     return str(value)
 
 
-def simple_text(value: Any, explode: bool = False) -> str:
-    """The ``simple`` style (path and header parameters): ``a,b``; objects ``k,v`` or ``k=v``."""
+def simple_text(
+    value: Any, explode: bool = False, escape: Callable[[str], str] = str
+) -> str:
+    """The ``simple`` style (path and header parameters): ``a,b``; objects ``k,v`` or ``k=v``.
+
+    ``escape`` is applied to each item, not to the delimiters (path parameters
+    are percent-encoded item by item, keeping the commas).
+    """
     if isinstance(value, Mapping):
-        if explode:
-            return ",".join(f"{k}={param_text(v)}" for k, v in value.items())
-        return ",".join(f"{k},{param_text(v)}" for k, v in value.items())
+        sep = "=" if explode else ","
+        return ",".join(
+            f"{escape(str(k))}{sep}{escape(param_text(v))}" for k, v in value.items()
+        )
     if isinstance(value, (list, tuple)):
-        return ",".join(param_text(v) for v in value)
-    return param_text(value)
+        return ",".join(escape(param_text(v)) for v in value)
+    return escape(param_text(value))
 
 
 def _json_text(value: Any) -> str:

@@ -171,7 +171,7 @@ class Completions(SyncResource):
 
         Args:
           model: The id of the model to use; models.list shows which are available. Documented by Pienteger.
-          prompt: The text to continue. When left out the model starts from the end-of-text marker. Documented by Pienteger. (default \"<|endoftext|>\")
+          prompt: The text to continue. When left out the model starts from the end-of-text marker. Documented by Pienteger. (default "<|endoftext|>")
           suffix: Text that comes after the generated completion. Documented by Pienteger. (default null)
           max_tokens: The most tokens to generate. Prompt tokens plus max_tokens must fit in the model's context length (2048 tokens for most models, 4096 for the newest). Documented by Pienteger. (default 16)
           temperature: Sampling temperature: higher values give more varied output, 0 gives the most deterministic one. It appears in the docs' example request. Documented by Pienteger.
@@ -333,7 +333,7 @@ class AsyncCompletions(AsyncResource):
 
         Args:
           model: The id of the model to use; models.list shows which are available. Documented by Pienteger.
-          prompt: The text to continue. When left out the model starts from the end-of-text marker. Documented by Pienteger. (default \"<|endoftext|>\")
+          prompt: The text to continue. When left out the model starts from the end-of-text marker. Documented by Pienteger. (default "<|endoftext|>")
           suffix: Text that comes after the generated completion. Documented by Pienteger. (default null)
           max_tokens: The most tokens to generate. Prompt tokens plus max_tokens must fit in the model's context length (2048 tokens for most models, 4096 for the newest). Documented by Pienteger. (default 16)
           temperature: Sampling temperature: higher values give more varied output, 0 gives the most deterministic one. It appears in the docs' example request. Documented by Pienteger.

@@ -29,4 +29,4 @@ class CompletionChoice(BaseModel):
     """Token log probabilities when logprobs was requested, else null."""
 
     finish_reason: Optional[str] = None
-    """Why generation stopped, such as \"stop\" or \"length\"; null in stream events before the last one for this choice."""
+    """Why generation stopped, such as "stop" or "length"; null in stream events before the last one for this choice."""

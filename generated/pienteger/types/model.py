@@ -23,7 +23,7 @@ class Model(BaseModel):
     """The model's id, used as the model parameter of other calls."""
 
     object: str
-    """The kind of object; always \"model\"."""
+    """The kind of object; always "model"."""
 
     owned_by: Optional[str] = None
     """The organisation that owns the model."""

@@ -88,7 +88,7 @@ class Models(SyncResource):
         Returns the details of one model, looked up by its id.
 
         Args:
-          model_id: The id of the model, such as meta-llama/llama-3.1-70b-instruct. Model ids contain a slash, and the docs' curl sends it unescaped in the path, so the client keeps \"/\" as is (x-allow-slash) instead of percent-encoding it as %2F.
+          model_id: The id of the model, such as meta-llama/llama-3.1-70b-instruct. Model ids contain a slash, and the docs' curl sends it unescaped in the path, so the client keeps "/" as is (x-allow-slash) instead of percent-encoding it as %2F.
         """
 
         result: Model = self._client._request(
@@ -147,7 +147,7 @@ class AsyncModels(AsyncResource):
         Returns the details of one model, looked up by its id.
 
         Args:
-          model_id: The id of the model, such as meta-llama/llama-3.1-70b-instruct. Model ids contain a slash, and the docs' curl sends it unescaped in the path, so the client keeps \"/\" as is (x-allow-slash) instead of percent-encoding it as %2F.
+          model_id: The id of the model, such as meta-llama/llama-3.1-70b-instruct. Model ids contain a slash, and the docs' curl sends it unescaped in the path, so the client keeps "/" as is (x-allow-slash) instead of percent-encoding it as %2F.
         """
 
         result: Model = await self._client._request(

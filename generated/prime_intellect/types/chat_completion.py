@@ -24,7 +24,7 @@ class ChatCompletion(BaseModel):
     """The completion's unique id."""
 
     object: str
-    """The kind of object; always \"chat.completion\"."""
+    """The kind of object; always "chat.completion"."""
 
     created: int
     """When the completion was created, in Unix seconds."""

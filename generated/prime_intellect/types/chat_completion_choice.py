@@ -26,4 +26,4 @@ class ChatCompletionChoice(BaseModel):
     """The message the model wrote."""
 
     finish_reason: Optional[str] = None
-    """Why generation stopped, such as \"stop\" or \"length\"."""
+    """Why generation stopped, such as "stop" or "length"."""

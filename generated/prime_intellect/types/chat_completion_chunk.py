@@ -24,7 +24,7 @@ class ChatCompletionChunk(BaseModel):
     """The completion's unique id, the same in every chunk of a stream."""
 
     object: str
-    """The kind of object; always \"chat.completion.chunk\"."""
+    """The kind of object; always "chat.completion.chunk"."""
 
     created: int
     """When the completion was created, in Unix seconds."""

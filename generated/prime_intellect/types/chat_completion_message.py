@@ -19,7 +19,7 @@ class ChatCompletionMessage(BaseModel):
     """A message written by the model."""
 
     role: str
-    """Who wrote the message; \"assistant\" for the model's replies."""
+    """Who wrote the message; "assistant" for the model's replies."""
 
     content: Optional[str] = None
     """The text of the message."""

@@ -19,7 +19,7 @@ class ChatCompletionRequestMessageParam(TypedDict, total=False):
     """One message of the conversation sent to the model."""
 
     role: Required[str]
-    """Who wrote the message: usually \"system\", \"user\" or \"assistant\". Documented by Prime Intellect."""
+    """Who wrote the message: usually "system", "user" or "assistant". Documented by Prime Intellect."""
 
     content: Required[str]
     """The text of the message. Documented by Prime Intellect."""

@@ -22,7 +22,7 @@ class Model(BaseModel):
     """The model's id (vendor/name), used as the model parameter of other calls."""
 
     object: str
-    """The kind of object; always \"model\"."""
+    """The kind of object; always "model"."""
 
     owned_by: Optional[str] = None
     """The organisation that made the model."""

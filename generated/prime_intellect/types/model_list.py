@@ -20,7 +20,7 @@ class ModelList(BaseModel):
     """The list of models available for inference."""
 
     object: str
-    """The kind of object; always \"list\"."""
+    """The kind of object; always "list"."""
 
     data: List[Model]
     """The models."""
