@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from .build_modules import group_modules
 from .errors import Finding, escape_pointer_token
@@ -88,6 +89,19 @@ class BuildFailure(Exception):
         super().__init__(f"{pointer}: {type(error).__name__}: {error}")
 
 
+@contextmanager
+def _located(where: str) -> Iterator[None]:
+    """Turn an unexpected error into a :class:`BuildFailure` at the innermost pointer."""
+    try:
+        yield
+    except (BuildFailure, RecursionError, MemoryError):
+        raise
+    except (
+        Exception
+    ) as exc:  # noqa: BLE001 - a generator limitation, reported with its place
+        raise BuildFailure(where, exc) from exc
+
+
 def _literal(value: Any) -> str | None:
     """Source text of ``value`` inside ``Literal[...]``, or None if Literal cannot hold it."""
     if isinstance(value, (bool, int, str)) or value is None:
@@ -149,14 +163,8 @@ class TypeBuilder:
 
     def expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
         """The annotation for ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
-        try:
+        with _located(where):
             return self._expr(schema, mode, hint, where)
-        except BuildFailure:
-            raise
-        except (RecursionError, MemoryError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - reported with the innermost pointer
-            raise BuildFailure(where, exc) from exc
 
     def _expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
         if schema is True or schema == {} or schema is None:
@@ -192,7 +200,8 @@ class TypeBuilder:
         group = ref if component else self._current_group(ref)
         self._group_stack.append(group)
         try:
-            self._define(schema, mode, base, ref, key)
+            with _located(ref):
+                self._define(schema, mode, base, ref, key)
         finally:
             self._group_stack.pop()
         return self._reference(self._by_pointer[key])
@@ -547,7 +556,7 @@ class TypeBuilder:
             if "prefixItems" in schema:
                 self.warn(
                     where,
-                    "prefixItems (tuples) are typed as a list of their item schema",
+                    "prefixItems (tuples) are not checked: typed as a list of items (Any when absent)",
                 )
             item = (
                 self.expr(items, mode, hint + "Item", where + "/items")

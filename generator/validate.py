@@ -130,7 +130,34 @@ def _check_structure(spec: LoadedSpec, report: Report) -> bool:
                 spec.finding(at, f"reference {ref!r} does not resolve")
             )
             ok = False
+    if ok:
+        ok = _check_ref_cycles(spec, seen, report)
     return ok
+
+
+def _check_ref_cycles(spec: LoadedSpec, refs: set[str], report: Report) -> bool:
+    """Refs that lead only to refs, round in a circle (no schema anywhere on it)."""
+    reported: set[frozenset[str]] = set()
+    for start in sorted(refs):
+        chain = [start]
+        node = resolve_pointer(spec.data, start)
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in chain:
+                cycle = chain[chain.index(ref) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    report.errors.append(
+                        spec.finding(
+                            min(cycle) + "/$ref",
+                            "$ref cycle with no schema in it: "
+                            + " -> ".join(cycle + [ref]),
+                        )
+                    )
+                break
+            chain.append(ref)
+            node = resolve_pointer(spec.data, ref)
+    return not reported
 
 
 def _validator_class(version: str) -> Any:

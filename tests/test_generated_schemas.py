@@ -373,3 +373,31 @@ async def test_async_client_uses_the_same_types(
         "value": 7,
         "children": [{"value": 8}],
     }
+
+
+def test_openapi_30_nullable(server: LocalServer) -> None:
+    fx30 = fixture("schemas_30.yaml")
+    client = fx30.module.Schemas30(base_url=server.url)
+    server.route("POST", "/pets", lambda rec: json_reply(rec.json()))
+    pet = client.pets.create(
+        name="rex", nickname=None, owner=None, size=None, weight=None, age=None
+    )
+    # nullable fields send null; the others treat None as "not given"
+    assert json.loads(server.requests[0].body) == {
+        "name": "rex",
+        "nickname": None,
+        "owner": None,
+        "size": None,
+    }
+    assert pet.nickname is None and pet.owner is None
+    Pet = fx30.module.types.Pet
+    with pytest.raises(pydantic.ValidationError):
+        Pet.model_validate({"name": "rex"})  # required, even though nullable
+    with pytest.raises(pydantic.ValidationError):
+        Pet.model_validate({"name": None, "nickname": None})  # not nullable
+    assert (
+        Pet.model_validate(
+            {"name": "r", "nickname": "n", "owner": {"name": "o"}}
+        ).owner.name
+        == "o"
+    )

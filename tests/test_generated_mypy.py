@@ -1,0 +1,42 @@
+"""`mypy --strict` is clean on every package generated from tests/fixtures/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.fixture_packages import fixture, output_dir
+
+SPECS = {
+    "schemas.yaml": False,
+    "params.yaml": False,
+    "identifiers.yaml": False,
+    "schemas_30.yaml": False,
+    "hostile.yaml": True,  # lenient: its component names are invalid on purpose
+}
+
+
+def test_mypy_strict_on_fixture_packages(tmp_path: Path) -> None:
+    packages = [
+        fixture(spec, lenient=lenient).path.name for spec, lenient in SPECS.items()
+    ]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            *packages,
+        ],
+        cwd=output_dir(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = sum(1 for p in packages for _ in (output_dir() / p).rglob("*.py"))
+    assert f"in {files} source files" in result.stdout  # every file was checked
