@@ -16,11 +16,21 @@ naming its JSON pointer; nothing is dropped silently.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
+from .build_expr import (
+    ANY,
+    PARAM,
+    RESPONSE,
+    TypeExpr,
+    literal,
+    located,
+    same,
+    text,
+    union_of,
+)
 from .build_modules import group_modules
+from .build_unions import discriminated
 from .errors import Finding, escape_pointer_token
 from .ir import Alias, Field, Model, TypeModule, TypedDictDef
 from .names import (
@@ -36,8 +46,14 @@ from .names import (
 )
 from .validate import resolve_pointer
 
-RESPONSE = "response"
-PARAM = "param"
+FORMATS = {
+    "date-time": "datetime.datetime",
+    "date": "datetime.date",
+    "time": "datetime.time",
+    "duration": "datetime.timedelta",
+    "uuid": "uuid.UUID",
+    "binary": "bytes",
+}
 
 _FORMATS = {
     "date-time": "datetime.datetime",
@@ -55,63 +71,6 @@ _ANNOTATION_ONLY = frozenset(
         "readOnly", "writeOnly", "externalDocs", "xml", "$comment", "discriminator",
     }
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TypeExpr:
-    """A Python annotation and the definitions it names.
-
-    ``literals`` holds the values when the annotation is exactly a
-    ``Literal[...]`` that excludes None (directly or through an alias);
-    discriminated unions and defaults are decided from it.
-    """
-
-    annotation: str
-    deps: frozenset[str] = frozenset()
-    nullable: bool = False
-    literals: tuple[Any, ...] | None = None
-
-    def optional(self) -> TypeExpr:
-        if self.nullable:
-            return self
-        return TypeExpr(f"Optional[{self.annotation}]", self.deps, True)
-
-
-ANY = TypeExpr("Any", frozenset(), True)
-
-
-class BuildFailure(Exception):
-    """An unexpected error while typing the schema at ``pointer`` (a generator limitation)."""
-
-    def __init__(self, pointer: str, error: BaseException) -> None:
-        self.pointer = pointer
-        self.error = error
-        super().__init__(f"{pointer}: {type(error).__name__}: {error}")
-
-
-@contextmanager
-def _located(where: str) -> Iterator[None]:
-    """Turn an unexpected error into a :class:`BuildFailure` at the innermost pointer."""
-    try:
-        yield
-    except (BuildFailure, RecursionError, MemoryError):
-        raise
-    except (
-        Exception
-    ) as exc:  # noqa: BLE001 - a generator limitation, reported with its place
-        raise BuildFailure(where, exc) from exc
-
-
-def _literal(value: Any) -> str | None:
-    """Source text of ``value`` inside ``Literal[...]``, or None if Literal cannot hold it."""
-    if isinstance(value, (bool, int, str)) or value is None:
-        return repr(value)
-    return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    """JSON equality that tells ``True`` from ``1``."""
-    return type(a) is type(b) and a == b
 
 
 class TypeBuilder:
@@ -163,7 +122,7 @@ class TypeBuilder:
 
     def expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
         """The annotation for ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
-        with _located(where):
+        with located(where):
             return self._expr(schema, mode, hint, where)
 
     def _expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
@@ -200,7 +159,7 @@ class TypeBuilder:
         group = ref if component else self._current_group(ref)
         self._group_stack.append(group)
         try:
-            with _located(ref):
+            with located(ref):
                 self._define(schema, mode, base, ref, key)
         finally:
             self._group_stack.pop()
@@ -454,7 +413,7 @@ class TypeBuilder:
     ) -> TypeExpr:
         if "const" in schema:
             value = schema["const"]
-            lit = _literal(value)
+            lit = literal(value)
             if lit is None:
                 self.warn(
                     where,
@@ -485,7 +444,7 @@ class TypeBuilder:
             exprs = [
                 self._typed(dict(schema, type=m), m, mode, hint, where) for m in members
             ]
-            u = _union_of(exprs) if exprs else TypeExpr("None", nullable=True)
+            u = union_of(exprs) if exprs else TypeExpr("None", nullable=True)
             return u.optional() if "null" in t else u
         if isinstance(t, str):
             return self._typed(schema, t, mode, hint, where)
@@ -499,7 +458,7 @@ class TypeBuilder:
 
     def _enum(self, values: list[Any], where: str) -> TypeExpr | None:
         present = [v for v in values if v is not None]
-        lits = [_literal(v) for v in present]
+        lits = [literal(v) for v in present]
         if not present:
             return TypeExpr("None", nullable=True) if values else None
         if any(lit is None for lit in lits):
@@ -609,183 +568,12 @@ class TypeBuilder:
             kept.append((member, mwhere, e))
         if not kept:
             return TypeExpr("None", nullable=True)
-        u = _union_of([e for _, _, e in kept])
+        u = union_of([e for _, _, e in kept])
         if mode == RESPONSE and "discriminator" in schema and len(kept) > 1:
-            tagged = self._discriminated(schema, kept, where)
+            tagged = discriminated(self, schema, kept, where)
             if tagged is not None:
                 u = tagged
         return u.optional() if nullable else u
-
-    # -- discriminated unions -----------------------------------------------------------
-
-    def _discriminated(
-        self, schema: dict[str, Any], kept: list[tuple[Any, str, TypeExpr]], where: str
-    ) -> TypeExpr | None:
-        """A pydantic discriminated union of ``kept``, or None (with a warning) if impossible.
-
-        With every member a model whose property is a Literal, the union is
-        ``Annotated[Union[...], Field(discriminator=...)]``. When a ``mapping``
-        names the members instead, each member is tagged with its name and a
-        callable picks it from the mapping (``Discriminator``/``Tag``).
-        """
-        disc = schema["discriminator"]
-        dwhere = where + "/discriminator"
-        prop = disc.get("propertyName") if isinstance(disc, dict) else None
-        if not isinstance(prop, str) or not prop:
-            self.warn(dwhere, "discriminator without a propertyName is ignored")
-            return None
-        members = [e for _, _, e in kept]
-        if len({e.annotation for e in members}) < 2:
-            return None
-        deps = frozenset().union(*(e.deps for e in members))
-        mapping = disc.get("mapping")
-        mapping = mapping if isinstance(mapping, dict) else {}
-        by_ref = {
-            m["$ref"]: e.annotation
-            for m, _, e in kept
-            if isinstance(m, dict) and isinstance(m.get("$ref"), str)
-        }
-        # Literal-based: every member has a required (or one-valued) Literal property.
-        tags: list[tuple[str, tuple[Any, ...]]] = []
-        reason = None
-        for member, mwhere, _ in kept:
-            got = self._member_tags(member, prop, mwhere, set())
-            if isinstance(got, str):
-                reason = f"{mwhere}: {got}"
-                break
-            tags.append(got)
-        if reason is None:
-            names = {n for n, _ in tags}
-            values = [v for _, vs in tags for v in vs]
-            if len(names) != 1:
-                reason = f"the members name the property {prop!r} differently"
-            elif len({(type(v), v) for v in values}) != len(values):
-                reason = "two members share a tag value"
-            else:
-                for tag, target in mapping.items():
-                    ref = _mapping_ref(target)
-                    member_name = by_ref.get(ref)
-                    i = next(
-                        (
-                            j
-                            for j, e in enumerate(members)
-                            if e.annotation == member_name
-                        ),
-                        None,
-                    )
-                    if i is None or not any(_same(tag, v) for v in tags[i][1]):
-                        reason = f"mapping {tag!r} -> {target!r} differs from the members' literals"
-                        break
-            if reason is None:
-                union = _union_of(members).annotation
-                return TypeExpr(
-                    f"Annotated[{union}, Field(discriminator={names.pop()!r})]", deps
-                )
-        if mapping:
-            tagged = self._mapping_union(prop, mapping, kept, dwhere)
-            if tagged is not None:
-                return tagged
-        self.warn(
-            dwhere,
-            f"discriminator {prop!r} cannot be checked by pydantic ({reason}); "
-            "typed as a plain Union",
-        )
-        return None
-
-    def _mapping_union(
-        self,
-        prop: str,
-        mapping: dict[str, Any],
-        kept: list[tuple[Any, str, TypeExpr]],
-        dwhere: str,
-    ) -> TypeExpr | None:
-        """Members tagged by name, picked through ``mapping`` (and implicit schema names)."""
-        by_ref: dict[str, str] = {}
-        for member, _, e in kept:
-            if not (isinstance(member, dict) and isinstance(member.get("$ref"), str)):
-                return None
-            if not is_identifier(e.annotation):
-                return None
-            by_ref[member["$ref"]] = e.annotation
-        table: dict[str, str] = {}
-        for tag, target in mapping.items():
-            name = by_ref.get(_mapping_ref(target))
-            if name is None:
-                self.warn(
-                    dwhere + "/mapping/" + escape_pointer_token(tag),
-                    f"mapping target {target!r} is not one of the union's members",
-                )
-                return None
-            table[tag] = name
-        mapped = set(table.values())
-        for ref, name in by_ref.items():
-            if name not in mapped and ref.startswith("#/components/schemas/"):
-                # OpenAPI: a member not in the mapping is tagged by its schema name.
-                table.setdefault(ref.rsplit("/", 1)[1], name)
-        members = ", ".join(f"Annotated[{n}, Tag({n!r})]" for n in by_ref.values())
-        deps = frozenset(by_ref.values())
-        return TypeExpr(
-            f"Annotated[Union[{members}], Discriminator(discriminate({prop!r}, {table!r}))]",
-            deps,
-        )
-
-    def _member_tags(
-        self, member: Any, prop: str, where: str, seen: set[str]
-    ) -> tuple[str, tuple[Any, ...]] | str:
-        """(Python field name, tag values) of one union member, or why it has none."""
-        resolved, rwhere = self.deref(member, where)
-        if rwhere in seen:
-            return "refers to itself"
-        seen = seen | {rwhere}
-        if not isinstance(resolved, dict):
-            return "is not an object schema"
-        for key in ("oneOf", "anyOf"):
-            subs = resolved.get(key)
-            if isinstance(subs, list):
-                names: set[str] = set()
-                values: list[Any] = []
-                for j, sub in enumerate(subs):
-                    got = self._member_tags(sub, prop, f"{rwhere}/{key}/{j}", seen)
-                    if isinstance(got, str):
-                        return got
-                    names.add(got[0])
-                    values.extend(got[1])
-                if len(names) != 1:
-                    return f"nested members name {prop!r} differently"
-                return names.pop(), tuple(values)
-        if not self._is_object(resolved):
-            return "is not an object schema with properties"
-        props, required = self.collect_properties(resolved, rwhere)
-        for wire, sub, sub_where, py, own, flags in self.field_plan(props, RESPONSE):
-            if wire != prop:
-                continue
-            values_ = self._literal_values(sub, sub_where)
-            if values_ is None:
-                return f"property {prop!r} is not a Literal (const or enum)"
-            if wire not in required and len(values_) != 1:
-                return f"property {prop!r} is optional"
-            return py, values_
-        return f"has no property {prop!r}"
-
-    def _literal_values(self, schema: Any, where: str) -> tuple[Any, ...] | None:
-        resolved, _ = self.deref(schema, where)
-        if not isinstance(resolved, dict) or resolved.get("nullable") is True:
-            return None
-        t = resolved.get("type")
-        if isinstance(t, list) and "null" in t:
-            return None
-        if "const" in resolved:
-            v = resolved["const"]
-            return (v,) if v is not None and _literal(v) is not None else None
-        enum = resolved.get("enum")
-        if isinstance(enum, list) and enum:
-            if any(v is None or _literal(v) is None for v in enum):
-                return None
-            return tuple(enum)
-        parts = self._typed_parts(resolved)
-        if len(parts) == 1:
-            return self._literal_values(parts[0][1], where)
-        return None
 
     # -- modules ------------------------------------------------------------------------------
 
@@ -800,18 +588,12 @@ class TypeBuilder:
         return self._module_of[name]
 
 
-def _mapping_ref(target: Any) -> str:
-    """A discriminator mapping value as a ``$ref`` (it may be a bare schema name)."""
-    target = str(target)
-    return target if target.startswith("#") else "#/components/schemas/" + target
-
-
 def _default_fits(value: Any, t: TypeExpr) -> bool:
     """Whether the spec's default can be the model default without a type error."""
     if value is None:
         return False
     if t.literals is not None:
-        return any(_same(value, v) for v in t.literals)
+        return any(same(value, v) for v in t.literals)
     ann = t.annotation
     if ann.startswith("Optional[") and ann.endswith("]"):
         ann = ann[len("Optional[") : -1]
@@ -860,16 +642,3 @@ def _member_hint(member: Any, i: int) -> str:
         if isinstance(title, str) and title:
             return pascal_identifier(title, fallback="Variant")
     return f"Variant{i + 1}"
-
-
-def _union_of(exprs: list[TypeExpr]) -> TypeExpr:
-    seen: dict[str, TypeExpr] = {}
-    for e in exprs:
-        seen.setdefault(e.annotation, e)
-    deps = frozenset().union(*(e.deps for e in seen.values()))
-    nullable = any(e.nullable for e in seen.values())
-    if len(seen) == 1:
-        return next(iter(seen.values()))
-    if "Any" in seen:
-        return TypeExpr("Any", deps, True)
-    return TypeExpr(f"Union[{', '.join(seen)}]", deps, nullable)

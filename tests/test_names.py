@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import json
 import keyword
-from typing import Any
 
 import pytest
 from hypothesis import given, settings

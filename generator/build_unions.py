@@ -1,0 +1,199 @@
+"""Discriminated unions: oneOf/anyOf with a ``discriminator``, for ``build_types``.
+
+pydantic checks a discriminated union by its tag alone, so a payload that
+matches two members, or none, fails with the tagged member's errors only.
+That needs every member to be a model with a Literal tag property (then
+``Field(discriminator=...)``), or a mapping naming the members (then each is
+tagged with its name and picked by :func:`discriminate` of the runtime).
+Anything else stays a plain Union, with a warning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import escape_pointer_token
+from .names import is_identifier
+
+from .build_expr import RESPONSE, TypeExpr, literal, same, union_of
+
+if TYPE_CHECKING:
+    from .build_types import TypeBuilder
+
+
+def discriminated(
+    tb: TypeBuilder,
+    schema: dict[str, Any],
+    kept: list[tuple[Any, str, TypeExpr]],
+    where: str,
+) -> TypeExpr | None:
+    """A pydantic discriminated union of ``kept``, or None (with a warning) if impossible.
+
+    With every member a model whose property is a Literal, the union is
+    ``Annotated[Union[...], Field(discriminator=...)]``. When a ``mapping``
+    names the members instead, each member is tagged with its name and a
+    callable picks it from the mapping (``Discriminator``/``Tag``).
+    """
+    disc = schema["discriminator"]
+    dwhere = where + "/discriminator"
+    prop = disc.get("propertyName") if isinstance(disc, dict) else None
+    if not isinstance(prop, str) or not prop:
+        tb.warn(dwhere, "discriminator without a propertyName is ignored")
+        return None
+    members = [e for _, _, e in kept]
+    if len({e.annotation for e in members}) < 2:
+        return None
+    deps = frozenset().union(*(e.deps for e in members))
+    mapping = disc.get("mapping")
+    mapping = mapping if isinstance(mapping, dict) else {}
+    by_ref = {
+        m["$ref"]: e.annotation
+        for m, _, e in kept
+        if isinstance(m, dict) and isinstance(m.get("$ref"), str)
+    }
+    # Literal-based: every member has a required (or one-valued) Literal property.
+    tags: list[tuple[str, tuple[Any, ...]]] = []
+    reason = None
+    for member, mwhere, _ in kept:
+        got = _member_tags(tb, member, prop, mwhere, set())
+        if isinstance(got, str):
+            reason = f"{mwhere}: {got}"
+            break
+        tags.append(got)
+    if reason is None:
+        names = {n for n, _ in tags}
+        values = [v for _, vs in tags for v in vs]
+        if len(names) != 1:
+            reason = f"the members name the property {prop!r} differently"
+        elif len({(type(v), v) for v in values}) != len(values):
+            reason = "two members share a tag value"
+        else:
+            for tag, target in mapping.items():
+                ref = _mapping_ref(target)
+                member_name = by_ref.get(ref)
+                i = next(
+                    (j for j, e in enumerate(members) if e.annotation == member_name),
+                    None,
+                )
+                if i is None or not any(same(tag, v) for v in tags[i][1]):
+                    reason = f"mapping {tag!r} -> {target!r} differs from the members' literals"
+                    break
+        if reason is None:
+            union = union_of(members).annotation
+            return TypeExpr(
+                f"Annotated[{union}, Field(discriminator={names.pop()!r})]", deps
+            )
+    if mapping:
+        tagged = _mapping_union(tb, prop, mapping, kept, dwhere)
+        if tagged is not None:
+            return tagged
+    tb.warn(
+        dwhere,
+        f"discriminator {prop!r} cannot be checked by pydantic ({reason}); "
+        "typed as a plain Union",
+    )
+    return None
+
+
+def _mapping_union(
+    tb: TypeBuilder,
+    prop: str,
+    mapping: dict[str, Any],
+    kept: list[tuple[Any, str, TypeExpr]],
+    dwhere: str,
+) -> TypeExpr | None:
+    """Members tagged by name, picked through ``mapping`` (and implicit schema names)."""
+    by_ref: dict[str, str] = {}
+    for member, _, e in kept:
+        if not (isinstance(member, dict) and isinstance(member.get("$ref"), str)):
+            return None
+        if not is_identifier(e.annotation):
+            return None
+        by_ref[member["$ref"]] = e.annotation
+    table: dict[str, str] = {}
+    for tag, target in mapping.items():
+        name = by_ref.get(_mapping_ref(target))
+        if name is None:
+            tb.warn(
+                dwhere + "/mapping/" + escape_pointer_token(tag),
+                f"mapping target {target!r} is not one of the union's members",
+            )
+            return None
+        table[tag] = name
+    mapped = set(table.values())
+    for ref, name in by_ref.items():
+        if name not in mapped and ref.startswith("#/components/schemas/"):
+            # OpenAPI: a member not in the mapping is tagged by its schema name.
+            table.setdefault(ref.rsplit("/", 1)[1], name)
+    members = ", ".join(f"Annotated[{n}, Tag({n!r})]" for n in by_ref.values())
+    deps = frozenset(by_ref.values())
+    return TypeExpr(
+        f"Annotated[Union[{members}], Discriminator(discriminate({prop!r}, {table!r}))]",
+        deps,
+    )
+
+
+def _member_tags(
+    tb: TypeBuilder, member: Any, prop: str, where: str, seen: set[str]
+) -> tuple[str, tuple[Any, ...]] | str:
+    """(Python field name, tag values) of one union member, or why it has none."""
+    resolved, rwhere = tb.deref(member, where)
+    if rwhere in seen:
+        return "refers to itself"
+    seen = seen | {rwhere}
+    if not isinstance(resolved, dict):
+        return "is not an object schema"
+    for key in ("oneOf", "anyOf"):
+        subs = resolved.get(key)
+        if isinstance(subs, list):
+            names: set[str] = set()
+            values: list[Any] = []
+            for j, sub in enumerate(subs):
+                got = _member_tags(tb, sub, prop, f"{rwhere}/{key}/{j}", seen)
+                if isinstance(got, str):
+                    return got
+                names.add(got[0])
+                values.extend(got[1])
+            if len(names) != 1:
+                return f"nested members name {prop!r} differently"
+            return names.pop(), tuple(values)
+    if not tb._is_object(resolved):
+        return "is not an object schema with properties"
+    props, required = tb.collect_properties(resolved, rwhere)
+    for wire, sub, sub_where, py, own, flags in tb.field_plan(props, RESPONSE):
+        if wire != prop:
+            continue
+        values_ = _literal_values(tb, sub, sub_where)
+        if values_ is None:
+            return f"property {prop!r} is not a Literal (const or enum)"
+        if wire not in required and len(values_) != 1:
+            return f"property {prop!r} is optional"
+        return py, values_
+    return f"has no property {prop!r}"
+
+
+def _literal_values(tb: TypeBuilder, schema: Any, where: str) -> tuple[Any, ...] | None:
+    resolved, _ = tb.deref(schema, where)
+    if not isinstance(resolved, dict) or resolved.get("nullable") is True:
+        return None
+    t = resolved.get("type")
+    if isinstance(t, list) and "null" in t:
+        return None
+    if "const" in resolved:
+        v = resolved["const"]
+        return (v,) if v is not None and literal(v) is not None else None
+    enum = resolved.get("enum")
+    if isinstance(enum, list) and enum:
+        if any(v is None or literal(v) is None for v in enum):
+            return None
+        return tuple(enum)
+    parts = tb._typed_parts(resolved)
+    if len(parts) == 1:
+        return _literal_values(tb, parts[0][1], where)
+    return None
+
+
+def _mapping_ref(target: Any) -> str:
+    """A discriminator mapping value as a ``$ref`` (it may be a bare schema name)."""
+    target = str(target)
+    return target if target.startswith("#") else "#/components/schemas/" + target
