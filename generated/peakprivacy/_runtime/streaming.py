@@ -13,6 +13,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     AsyncGenerator,
+    Awaitable,
     Callable,
     Generator,
     Generic,
@@ -28,6 +29,8 @@ from .errors import (
     APIResponseValidationError,
     APIStreamError,
     APITimeoutError,
+    error_body,
+    error_summary,
 )
 from .sse import ServerSentEvent, SSEError, aiter_sse, iter_sse
 
@@ -44,7 +47,7 @@ T = TypeVar("T")
 class _StreamCore:
     """What the sync and async streams share: turning one event into an item."""
 
-    __slots__ = ("response", "_spec", "_request", "_redact", "_count", "_done")
+    __slots__ = ("response", "_spec", "_request", "_redact", "_count")
 
     def __init__(
         self,
@@ -58,9 +61,6 @@ class _StreamCore:
         self._request = request
         self._redact = redact
         self._count = 0  # events turned into items so far
-        self._done = (
-            False  # the terminator (or, without one, the end of the body) was seen
-        )
 
     def _where(self) -> str:
         return f"{self._request.method} {self._request.url.path}"
@@ -84,13 +84,8 @@ class _StreamCore:
             body: Any = json.loads(data)
         except ValueError:
             body = data
-        detail: Any = body
-        if isinstance(body, dict) and "error" in body:
-            detail = body["error"]
-        if isinstance(detail, dict) and isinstance(detail.get("message"), str):
-            detail = detail["message"]
         message = self._redact(
-            f"{self._where()}: the server sent an error in the stream: {detail}"
+            f"{self._where()}: the server sent an error in the stream: {error_summary(body)}"
         )
         return APIStreamError(message, body=body, request=self._request)
 
@@ -138,6 +133,23 @@ class _StreamCore:
             request=self._request,
         )
 
+    def _not_event_stream(self) -> bool:
+        ctype = self.response.headers.get("content-type")
+        return ctype is not None and "text/event-stream" not in ctype.lower()
+
+    def _wrong_content_type(self) -> APIResponseValidationError:
+        """For a 2xx answer that is no event stream (its body has been read)."""
+        body = error_body(self.response)
+        ctype = self.response.headers.get("content-type")
+        return APIResponseValidationError(
+            self._redact(
+                f"{self._where()}: expected an event stream (text/event-stream) but got "
+                f"{ctype}: {error_summary(body)}"
+            ),
+            response=self.response,
+            body=body,
+        )
+
     def _decode_error(self, exc: SSEError) -> APIResponseValidationError:
         return APIResponseValidationError(
             f"{self._where()}: cannot decode the event stream: {exc}",
@@ -159,7 +171,7 @@ class Stream(_StreamCore, Generic[T]):
         spec: StreamSpec,
         request: httpx.Request,
         redact: Callable[[str], str],
-        resend: Callable[[], httpx.Response] | None = None,
+        resend: Callable[[], httpx.Response | None] | None = None,
     ) -> None:
         super().__init__(response, spec, request, redact)
         self._resend = resend
@@ -177,25 +189,27 @@ class Stream(_StreamCore, Generic[T]):
         try:
             while True:
                 try:
+                    if self._not_event_stream():
+                        self.response.read()
+                        raise self._wrong_content_type()
                     for sse in iter_sse(self.response.iter_bytes()):
                         if sse.data == terminator:
-                            self._done = True
                             return
                         yield item(sse)
                     break
                 except httpx.TransportError as exc:
-                    # Before the first event nothing was delivered: a retry is invisible.
-                    if self._count == 0 and self._resend is not None:
-                        resend, self._resend = self._resend, None
-                        self.response.close()
-                        self.response = resend()
-                        continue
-                    raise self._transport_error(exc) from None
+                    self.response.close()
+                    # Before the first event nothing was delivered, so sending
+                    # again is invisible to the caller; after it, it is not.
+                    resend = self._resend if self._count == 0 else None
+                    response = resend() if resend is not None else None
+                    if response is None:
+                        raise self._transport_error(exc) from None
+                    self.response = response
                 except SSEError as exc:
                     raise self._decode_error(exc) from None
             if self._spec.terminator_required:
                 raise self._ended_early()
-            self._done = True
         finally:
             self.response.close()
 
@@ -227,7 +241,7 @@ class AsyncStream(_StreamCore, Generic[T]):
         spec: StreamSpec,
         request: httpx.Request,
         redact: Callable[[str], str],
-        resend: Callable[[], Any] | None = None,
+        resend: Callable[[], Awaitable[httpx.Response | None]] | None = None,
     ) -> None:
         super().__init__(response, spec, request, redact)
         self._resend = resend
@@ -245,24 +259,25 @@ class AsyncStream(_StreamCore, Generic[T]):
         try:
             while True:
                 try:
+                    if self._not_event_stream():
+                        await self.response.aread()
+                        raise self._wrong_content_type()
                     async for sse in aiter_sse(self.response.aiter_bytes()):
                         if sse.data == terminator:
-                            self._done = True
                             return
                         yield item(sse)
                     break
                 except httpx.TransportError as exc:
-                    if self._count == 0 and self._resend is not None:
-                        resend, self._resend = self._resend, None
-                        await self.response.aclose()
-                        self.response = await resend()
-                        continue
-                    raise self._transport_error(exc) from None
+                    await self.response.aclose()
+                    resend = self._resend if self._count == 0 else None
+                    response = await resend() if resend is not None else None
+                    if response is None:
+                        raise self._transport_error(exc) from None
+                    self.response = response
                 except SSEError as exc:
                     raise self._decode_error(exc) from None
             if self._spec.terminator_required:
                 raise self._ended_early()
-            self._done = True
         finally:
             await self.response.aclose()
 
