@@ -10,11 +10,13 @@ dropped (mid-stream for streams); an invalid JSON chunk (or body); an HTML
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import pytest
 
+from tests.support.packages import ROOT
 from tests.support.runtime_calls import (
     API_KEY,
     CALLS,
@@ -257,3 +259,54 @@ async def test_operation_under_fault(
             body = request.json()
             assert {k: body[k] for k in call.kwargs} == call.kwargs
             assert body.get("stream", False) is stream
+
+
+# -- the README's examples run as written ----------------------------------------------------
+
+
+def readme_examples() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("### Streaming")
+    end = text.index("\n## ", start)
+    blocks = re.findall(r"```python\n(.*?)```", text[start:end], re.DOTALL)
+    assert (
+        len(blocks) == 3
+    ), "the README's streaming and error sections changed: update this test"
+    return blocks
+
+
+def test_readme_examples_run(
+    server: LocalServer,
+    slept: dict[str, list[float]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("OPENAI_API_BASE_URL", server.url)
+    sync_stream, async_stream, errors = readme_examples()
+    chat = next(c for c in CALLS if c.id == "openai_api.chat.completions.create")
+    models = next(c for c in CALLS if c.id == "openai_api.models.list")
+
+    chat.route(
+        server, chat.sse(["This ", "is ", "a test."]), chat.sse(["And ", "async."])
+    )
+    exec(compile(sync_stream, "README.md (sync streaming)", "exec"), {})
+    exec(compile(async_stream, "README.md (async streaming)", "exec"), {})
+    assert capsys.readouterr().out == "This is a test.And async."
+
+    models.route(
+        server,
+        json_reply({"error": {"message": "slow down"}}, 429, {"Retry-After": "1"}),
+    )
+    exec(compile(errors, "README.md (errors)", "exec"), {})
+    assert (
+        capsys.readouterr().out == "rate limited: {'error': {'message': 'slow down'}}\n"
+    )
+    assert slept["openai_api"] == [1.0, 1.0, 1.0]  # max_retries=3
+
+    models.route(server, ok(models))
+    server.route("GET", "/models/gpt-4o-mini", Reply(delay=5.0))
+    exec(compile(errors, "README.md (errors)", "exec"), {})
+    assert capsys.readouterr().out.startswith(
+        "no answer: GET /models/gpt-4o-mini: timed out"
+    )
