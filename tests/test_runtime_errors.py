@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import openai_api
+import peakprivacy
 import pytest
 import yaml
 
@@ -12,9 +14,6 @@ from generator.runtime.errors import error_summary
 from tests.support.packages import SPECS
 from tests.support.runtime_calls import CALLS, CLIENTS, make_client, package
 from tests.support.server import LocalServer, Reply, json_reply, text_reply
-
-import openai_api
-import peakprivacy
 
 MODELS = next(c for c in CALLS if c.id == "openai_api.models.list")
 PEAK_CHAT = next(c for c in CALLS if c.id == "peakprivacy.chat.completions.create")

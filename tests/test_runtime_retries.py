@@ -10,6 +10,7 @@ import email.utils
 import time
 
 import httpx
+import openai_api
 import pytest
 
 from generator.runtime._retries import Attempts, RetryPolicy, retry_after
@@ -20,8 +21,6 @@ from tests.support.runtime_calls import (
     sleep_recorder,
 )
 from tests.support.server import LocalServer, Reply, json_reply, text_reply
-
-import openai_api
 
 CHAT = next(c for c in CALLS if c.id == "openai_api.chat.completions.create")
 MODELS = next(c for c in CALLS if c.id == "openai_api.models.list")

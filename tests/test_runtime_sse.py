@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.runtime.sse import (
+    ServerSentEvent,
     SSEDecoder,
     SSEError,
-    ServerSentEvent,
     aiter_sse,
     iter_sse,
 )

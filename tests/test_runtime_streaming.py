@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -23,11 +24,21 @@ from tests.support.runtime_calls import (
     chat_chunk,
     make_client,
     ok,
-    own_server,  # noqa: F401  (fixture)
     package,
     wait_until,
 )
-from tests.support.server import LocalServer, Reply, sse_reply
+from tests.support.server import LocalServer, Reply
+
+
+@pytest.fixture
+def own_server() -> Iterator[LocalServer]:
+    """A server of the test's own: its connection count is not disturbed by other tests."""
+    server = LocalServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
 
 CHAT = next(c for c in STREAMING_CALLS if c.id == "openai_api.chat.completions.create")
 CHUNK_TYPES = {

@@ -12,7 +12,7 @@ import importlib
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 
@@ -236,26 +236,6 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.01)
     return condition()
-
-
-@pytest.fixture
-def own_server() -> Iterator[LocalServer]:
-    """A server of the test's own, so its connection count is not disturbed by other tests."""
-    server = LocalServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make backoff waits tiny (the decisions stay the same), in every package's runtime."""
-    for name in CLIENTS:
-        base = importlib.import_module(f"{name}._runtime._base")
-        monkeypatch.setattr(base.BaseClient, "INITIAL_RETRY_DELAY", 0.001)
-        monkeypatch.setattr(base.BaseClient, "MAX_RETRY_DELAY", 0.004)
-        monkeypatch.setattr(base.BaseClient, "MAX_RETRY_AFTER", 0.05)
 
 
 def sleep_recorder(monkeypatch: pytest.MonkeyPatch, name: str) -> list[float]:
