@@ -313,6 +313,24 @@ def test_prism_rejects_a_body_that_breaks_the_spec(prism: dict[str, str]) -> Non
     assert "temperature" in violations(info.value)
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_documented_json_error_of_a_stream_call(
+    prism: dict[str, str], stream: bool
+) -> None:
+    # Streamed or not, a body that breaks the spec gets the documented JSON 400.
+    call = next(c for c in CALLS if c.id == "peakprivacy.chat.completions.create")
+    with client_for(call, prism, Recorder()) as client:
+        with pytest.raises(package("peakprivacy").BadRequestError) as info:
+            client.chat.completions.create(
+                model="m", messages=[], stream=stream, extra_body={"temperature": "hot"}
+            )
+    assert info.value.body == {
+        "message": "Validation error",
+        "errors": {"model": ["The model field is required."]},
+    }
+    assert "temperature" in violations(info.value)
+
+
 def test_prism_rejects_a_wrong_fixed_header(prism: dict[str, str]) -> None:
     call = next(c for c in CALLS if c.id == "peakprivacy.models.list")
     with client_for(call, prism, Recorder()) as client:

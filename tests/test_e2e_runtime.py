@@ -253,7 +253,9 @@ async def test_operation_under_fault(
         if call.package == "peakprivacy":
             assert request.headers["x-requested-with"] == "XMLHttpRequest"
         assert request.headers["accept"] == (
-            "text/event-stream" if stream else "application/json"
+            "text/event-stream, application/json;q=0.9"
+            if stream
+            else "application/json"
         )
         if call.method == "POST":
             body = request.json()

@@ -64,7 +64,7 @@ def test_stream_sync(server: LocalServer, call: Call) -> None:
     assert [type(c).__name__ for c in chunks] == [CHUNK_TYPES[call.operation]] * 3
     assert "".join(call.text(c) for c in chunks) == "Hello, w\u00f6rld"  # type: ignore[misc]
     (request,) = server.requests
-    assert request.headers["accept"] == "text/event-stream"
+    assert request.headers["accept"] == "text/event-stream, application/json;q=0.9"
     assert request.json()["stream"] is True
 
 

@@ -53,6 +53,9 @@ log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 
 _REDACTED = "[REDACTED]"
 _MIN_REDACTED = 4
+# A stream call prefers the event stream but takes a JSON error: some servers
+# (Laravel's, for one) answer HTML error pages to a request that accepts no JSON.
+_STREAM_ACCEPT = "text/event-stream, application/json;q=0.9"
 _Self = TypeVar("_Self", bound="BaseClient")
 
 
@@ -291,7 +294,7 @@ class BaseClient:
         url = self.base_url + op.format_path(path)
         all_headers = dict(auth_headers)
         if stream:
-            all_headers["Accept"] = "text/event-stream"
+            all_headers["Accept"] = _STREAM_ACCEPT
         elif op.accept is not None:
             all_headers["Accept"] = op.accept
         if headers:
