@@ -71,10 +71,20 @@ def validator_class(version: str) -> Any:
             for k, v in base.keyword_validators.items()
         }
     }
-    meta = _crawled_meta_validator(base)
-    if meta is not None:
-        attrs["schema_validator"] = meta
+    if not _has_rust():
+        # With jsonschema-rs installed the library already uses it for this pass.
+        meta = _crawled_meta_validator(base)
+        if meta is not None:
+            attrs["schema_validator"] = meta
     return type("Located" + base.__name__, (base,), attrs)
+
+
+def _has_rust() -> bool:
+    try:
+        import jsonschema_rs  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _crawled_meta_validator(base: Any) -> Any:
@@ -102,7 +112,9 @@ def _fast_checker(checker: Any) -> Callable[[Any], None]:
     """Replace ``partial(cls.check_schema, format_checker=fc)`` by a cached validator.
 
     openapi-schema-validator's ``check_schema`` builds a fresh meta-schema
-    validator on an uncrawled registry for every schema object.
+    validator on an uncrawled registry for every schema object. We build one
+    per dialect: on jsonschema-rs when it is installed, else on a crawled
+    registry.
     """
     try:
         from jsonschema.exceptions import SchemaError
@@ -114,18 +126,54 @@ def _fast_checker(checker: Any) -> Callable[[Any], None]:
         key = (cls, id(format_checker))
         meta = _META_VALIDATORS.get(key)
         if meta is None:
-            meta_cls = validator_for(cls.META_SCHEMA, default=cls)
-            meta = meta_cls(
-                cls.META_SCHEMA,
-                format_checker=format_checker,
-                registry=REGISTRY.crawl(),
-            )
+            meta = _rust_meta_validator(cls.META_SCHEMA, REGISTRY)
+            if meta is None:
+                meta_cls = validator_for(cls.META_SCHEMA, default=cls)
+                meta = meta_cls(
+                    cls.META_SCHEMA,
+                    format_checker=format_checker,
+                    registry=REGISTRY.crawl(),
+                )
             _META_VALIDATORS[key] = meta
     except Exception:  # noqa: BLE001 - internals changed: keep the library's checker
         return checker  # type: ignore[no-any-return]
 
     def check(schema: Any) -> None:
         for error in meta.iter_errors(schema):
+            if isinstance(error, SchemaError):
+                raise error
             raise SchemaError.create_from(error)
 
     return check
+
+
+class _RustMetaValidator:
+    """The OpenAPI dialect's meta-schema, checked by jsonschema-rs (same rules, far faster).
+
+    Yields jsonschema ``SchemaError``s carrying the message and the path in
+    the checked schema, which is what openapi-spec-validator reads from them.
+    """
+
+    def __init__(self, validator: Any) -> None:
+        self._validator = validator
+
+    def iter_errors(self, schema: Any) -> Iterator[Any]:
+        from jsonschema.exceptions import SchemaError
+
+        for error in self._validator.iter_errors(schema):
+            yield SchemaError(error.message, path=list(error.instance_path))
+
+
+def _rust_meta_validator(meta_schema: Any, registry: Any) -> Any:
+    """A jsonschema-rs validator for a 2020-12 meta-schema, or None when unavailable."""
+    if "2020-12" not in str(meta_schema.get("$schema", "")) or not _has_rust():
+        return None
+    import jsonschema_rs
+
+    resources = [
+        (uri, registry.contents(uri)) for uri in registry if "spec.openapis.org" in uri
+    ]
+    validator = jsonschema_rs.validator_for(
+        meta_schema, registry=jsonschema_rs.Registry(resources)
+    )
+    return _RustMetaValidator(validator)

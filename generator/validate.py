@@ -209,7 +209,9 @@ def concrete_pointer(data: Any, parts: tuple[Any, ...]) -> str:
 
 
 def _short_message(err: Any) -> str:
-    msg = str(getattr(err, "message", err))
+    # The jsonschema-rs backend appends "Failed validating ..." paragraphs: the
+    # location is already in the pointer, so keep the first line.
+    msg = str(getattr(err, "message", err)).strip().split("\n", 1)[0]
     if len(msg) > 300:
         msg = msg[:300] + "..."
     return msg
