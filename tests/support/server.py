@@ -196,9 +196,8 @@ class LocalServer:
                     except OSError:
                         self.close_connection = True
                         return False
-                    time.sleep(
-                        min(remaining, 0.01)
-                    )  # bytes of a next request: keep waiting
+                    # Bytes of a next request, not an end: keep waiting.
+                    time.sleep(min(remaining, 0.01))
                 return True
 
             def _serve(self) -> None:
