@@ -7,6 +7,8 @@ have different static return types.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import subprocess
@@ -410,3 +412,26 @@ def test_stream_overloads_type_check(tmp_path: Path) -> None:
         {int(e.split(":")[1]) for e in errors if "typed_wrong.py" in e}
     )
     assert wrong_lines == [9, 10, 12, 13], result.stdout
+
+
+def test_an_event_over_the_size_limit_is_an_error(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streaming = importlib.import_module("openai_api._runtime.streaming")
+    sse = importlib.import_module("openai_api._runtime.sse")
+    monkeypatch.setattr(
+        streaming, "iter_sse", functools.partial(sse.iter_sse, max_event_size=1000)
+    )
+    big = json.dumps(chat_chunk("x" * 2000))
+    CHAT.route(
+        server, raw_sse(f"data: {json.dumps(chat_chunk('a'))}\n\n", f"data: {big}\n\n")
+    )
+    with make_client(CHAT, server.url) as client:
+        stream = client.chat.completions.create(model="m", messages=[], stream=True)
+        assert CHAT.text(next(stream)) == "a"  # type: ignore[misc]
+        with pytest.raises(
+            package("openai_api").APIResponseValidationError,
+            match="cannot decode the event stream: a line of the event stream is longer than 1000 bytes",
+        ):
+            next(stream)
+        assert stream.response.is_closed

@@ -4,6 +4,12 @@ Each event's JSON data is validated into the operation's chunk type; the
 spec's terminator (``[DONE]``) ends the stream. The server's errors inside a
 stream, undecodable data and broken connections all raise :class:`APIError`
 subclasses; a stream never just stops early in silence.
+
+A connection that breaks before the first event is transparent to the
+caller: the request is sent again (after the usual backoff) as long as the
+call has retries left, sharing one budget with the retries before the
+response. After the first event nothing is sent again: the caller already
+has part of the answer.
 """
 
 from __future__ import annotations
