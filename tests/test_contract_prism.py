@@ -54,11 +54,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def require_prism() -> None:
+    if not PRISM.exists():
+        pytest.fail(
+            f"{PRISM} is missing: the contract tests need Prism from npm. "
+            "Run ./scripts/test.sh (it runs `npm ci` from package-lock.json).",
+            pytrace=False,
+        )
+
+
 class PrismProcess:
     """One ``prism mock`` process on a free port of 127.0.0.1, its output in a log file."""
 
     def __init__(self, spec: Path, workdir: Path) -> None:
+        self.spec = spec
+        self.workdir = workdir
         self.log_path = workdir / f"{spec.stem}.prism.log"
+        self.tries = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.tries += 1
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         with self.log_path.open("wb") as log:
@@ -66,7 +82,7 @@ class PrismProcess:
                 [
                     str(PRISM),
                     "mock",
-                    str(spec),
+                    str(self.spec),
                     "-h",
                     "127.0.0.1",
                     "-p",
@@ -75,7 +91,7 @@ class PrismProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                cwd=workdir,
+                cwd=self.workdir,
             )
 
     def log(self) -> str:
@@ -85,6 +101,10 @@ class PrismProcess:
         """Poll until Prism answers HTTP (any status); fail with its log if it dies or never does."""
         while True:
             if self.process.poll() is not None:
+                # Another process may have taken the free port before Prism bound it.
+                if "EADDRINUSE" in self.log() and self.tries < 3:
+                    self._start()
+                    continue
                 pytest.fail(
                     f"Prism exited with {self.process.returncode} before listening:\n{self.log()}",
                     pytrace=False,
@@ -114,12 +134,7 @@ class PrismProcess:
 @pytest.fixture(scope="module")
 def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """One Prism per spec, started together; maps package name to its URL."""
-    if not PRISM.exists():
-        pytest.fail(
-            f"{PRISM} is missing: the contract tests need Prism from npm. "
-            "Run ./scripts/test.sh (it runs `npm ci` from package-lock.json).",
-            pytrace=False,
-        )
+    require_prism()
     workdir = tmp_path_factory.mktemp("prism")
     processes: dict[str, PrismProcess] = {}
     try:
@@ -366,6 +381,7 @@ def test_prism_reads_stream_examples_from_yaml_without_their_last_blank_line(
     tmp_path: Path,
 ) -> None:
     """Why the fixture gives Prism JSON: from the YAML, the [DONE] event would never be dispatched."""
+    require_prism()
     spec = spec_path("openai_api")
     process = PrismProcess(spec, tmp_path)
     try:
