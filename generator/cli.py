@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator generate|validate|check``."""
+"""The command line: ``python -m generator generate|validate|check|docs-check``."""
 
 from __future__ import annotations
 
@@ -106,6 +106,47 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- docs-check (issue 7) -----------------------------------------------------
+
+
+def cmd_docs_check(args: argparse.Namespace) -> int:
+    """Report where a spec has drifted from doc pages; exit 1 on drift, 2 on unreadable input."""
+    from .docs_check import DocsCheckInputError, docs_check, render_json, render_text
+
+    try:
+        report = docs_check(args.spec, args.docs)
+    except DocsCheckInputError as exc:
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        print("clientgen: docs-check could not read its input", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    render = render_json if args.format == "json" else render_text
+    sys.stdout.write(render(report))
+    return report.exit_code
+
+
+def _add_docs_check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    d = sub.add_parser(
+        "docs-check",
+        help="show where a spec has drifted from the provider's doc pages",
+        description=(
+            "Find the HTTP examples in doc pages (Markdown or pasted text: curl "
+            "commands, JSON bodies, endpoint lines, headers, tables), match them "
+            "to the spec's operations and check them. Exit 0: no drift; "
+            "1: drift; 2: the spec or a page cannot be read."
+        ),
+    )
+    d.add_argument("spec", metavar="SPEC", help="the spec to check")
+    d.add_argument("docs", nargs="+", metavar="DOC", help="doc pages (.md, .txt, ...)")
+    d.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report format (default: text)",
+    )
+    d.set_defaults(func=cmd_docs_check)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m generator",
@@ -144,6 +185,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", help="directory to compare (default: generated/)")
     c.add_argument("--lenient", action="store_true")
     c.set_defaults(func=cmd_check)
+    _add_docs_check(sub)
     return p
 
 
