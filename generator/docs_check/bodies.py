@@ -26,6 +26,7 @@ from ..errors import escape_pointer_token, pointer, split_pointer
 from ..validate import SPEC_URI, _deref, resolve_pointer
 from .jsonish import Parsed, Path
 
+_COMPONENT = re.compile(r"^#/components/schemas/[^/]+$")
 _FROM_DOC = re.compile(r"^\s*From\s+([^\s:]+)\s*:")
 _JSON_MEDIA = re.compile(
     r"^application/(?:[\w.+-]*\+)?json\b|^\*/\*$|^application/\*$", re.IGNORECASE
@@ -260,9 +261,10 @@ class BodyChecker:
                 continue
             if path in elided and err.validator in ("minItems", "minProperties"):
                 continue
-            message = str(err.message)
-            if len(message) > 160:
-                message = message[:157] + "..."
+            message = _shorten(str(err.message))
+            if err.validator in ("anyOf", "oneOf") and err.context:
+                closest = _closest(err.context)
+                message += f" (closest: {loc(tuple(closest.absolute_path))}: {_shorten(str(closest.message))})"
             problems.append(Problem("invalid", path, f"{loc(path)}: {message}", where))
         self.walk(value, schema_ptr, (), role, problems, 0)
         return problems
@@ -394,7 +396,10 @@ class BodyChecker:
                         )
             if not declaring and not maps and not patterns:
                 return  # a free-form object: the spec accepts any field here
-            owner = declaring[0] if declaring else ptr
+            # name the schema a reader would open: the first named component
+            # (NewThing, even when its fields come from an allOf part)
+            named = [p for p, _ in nodes if _COMPONENT.match(p)]
+            owner = named[0] if named else declaring[0] if declaring else ptr
             for key, sub in value.items():
                 if key in props:
                     self._direction(props[key], sub, path + (key,), role, out)
@@ -450,6 +455,27 @@ class BodyChecker:
                     )
                 )
                 return
+
+
+def _closest(context: list[Any]) -> Any:
+    """The most telling error of a failed anyOf/oneOf: from the branch that failed least, and deepest.
+
+    (jsonschema's ``best_match`` prefers shallow errors, which for a union
+    usually names a branch of the wrong shape.)
+    """
+    branches: dict[Any, list[Any]] = {}
+    for sub in context:
+        key = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        branches.setdefault(key, []).append(sub)
+    fewest = min(
+        branches.values(),
+        key=lambda errs: (len(errs), -max(len(e.absolute_path) for e in errs)),
+    )
+    return max(fewest, key=lambda e: len(e.absolute_path))
+
+
+def _shorten(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[: limit - 3] + "..."
 
 
 def _search(pattern: str, key: str) -> bool:

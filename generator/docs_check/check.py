@@ -280,7 +280,7 @@ class DocsChecker:
         op = m.operation
         ctx.set(op)
         self.examples.setdefault(op.pointer, []).append(f"{doc}:{item.line}")
-        self._curl_headers(doc, op, c)
+        self._curl_headers(doc, op, c, target.query)
         self._query(doc, c.url_line, op, target)
         self._curl_body(doc, op, c)
         if len(self._drift()) == before:
@@ -382,7 +382,7 @@ class DocsChecker:
                     op,
                 )
 
-    def _curl_headers(self, doc: str, op: Operation, c: Curl) -> None:
+    def _curl_headers(self, doc: str, op: Operation, c: Curl, query: list[str]) -> None:
         params = header_params(self.data, op, self.data["paths"][op.path])
         sent: set[str] = set()
         names = {h.name.lower() for h in c.headers}
@@ -412,6 +412,12 @@ class DocsChecker:
                 f"the curl sends the header {h.name}, which the spec does not declare for {op.name}",
                 op,
             )
+        # an API key in the query string counts as sent
+        sent.update(
+            n
+            for n, sch in self.security.schemes.items()
+            if sch.query and sch.query in query
+        )
         alternatives, sec_ptr = self.security.requirements(op)
         needed = _minimal(alternatives)
         if needed and set() not in needed and not any(alt <= sent for alt in needed):

@@ -253,14 +253,14 @@ class SpecIndex:
         """The operation whose dotted operationId ends the call (``client.models.list``)."""
         parts = dotted.split(".")
         best: Operation | None = None
+        best_len = 0
         for op in self.operations:
             if not op.op_id or "." not in op.op_id:
                 continue
             want = op.op_id.split(".")
-            if parts[-len(want) :] == want and (
-                best is None or len(want) > len(best.op_id or "")
-            ):
-                best = op
+            # the longest operationId that ends the call: chat.completions.create, not completions.create
+            if parts[-len(want) :] == want and len(want) > best_len:
+                best, best_len = op, len(want)
         return best
 
     def by_heading(self, text: str) -> Operation | None:
