@@ -731,3 +731,15 @@ def test_copy_keeps_name(tmp_path: Path) -> None:
     assert not any(
         "it is the spec's example" in f.message for f in report.group("match")
     )
+
+
+def test_a_decision_is_quoted_but_never_silences_new_drift(tmp_path: Path) -> None:
+    """owned_by is decided (string or object); a number is new drift, shown with the decision."""
+    doc = edited(tmp_path, PEAK_TXT, '"owned_by": "OpenAI"', '"owned_by": 42')
+    report = check("peakprivacy.yaml", doc)
+    drift = one(report, "drift", kind="invalid", line=line_of(doc, '"owned_by": 42'))
+    assert drift.pointer == "#/components/schemas/Model/properties/owned_by"
+    assert drift.decision is not None and drift.decision.startswith(
+        "#/components/schemas/Model/properties/owned_by: The schema table says owned_by is an object"
+    )
+    assert "closest: data[0].owned_by: 42 is not of type" in drift.message
