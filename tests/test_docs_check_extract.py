@@ -443,3 +443,27 @@ def test_schema_shapes(tmp_path) -> None:  # type: ignore[no-untyped-def]
         in drift[("missing-required", 12, "#/components/schemas/Base")]
     )
     assert len(drift) == 6 and report.exit_code == 1
+
+
+def test_one_bearer_header_for_two_bearer_schemes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The official OpenAI spec has ApiKeyAuth and AdminApiKeyAuth, both bearer: a Bearer header is the one the operation uses."""
+    from generator.docs_check import docs_check
+
+    page = tmp_path / "p.md"
+    page.write_text(
+        "curl https://api.shapes.test/v1/things/special -H 'Authorization: Bearer $KEY'\n",
+        encoding="utf-8",
+    )
+    report = docs_check(SHAPES, [page])
+    assert report.group("drift") == []
+    assert [f.kind for f in report.group("match")] == ["curl"]
+    page.write_text(
+        "curl https://api.shapes.test/v1/things/special -H 'X-Key: k'\n",
+        encoding="utf-8",
+    )
+    (auth,) = docs_check(SHAPES, [page]).group("drift")
+    assert auth.kind == "auth" and auth.pointer == "#/components/securitySchemes/Bearer"
+    assert (
+        auth.message
+        == "the curl authenticates with X-Key, but the spec's things.special expects Authorization: Bearer (Bearer)"
+    )

@@ -40,7 +40,11 @@ PROVIDERS: dict[str, dict[str, Any]] = {
         "spec": "peakprivacy.yaml",
         "client": "PeakPrivacy",
         "key_env": "PEAKPRIVACY_API_TOKEN",
-        "auth": {"api-token": "pk-test-123", "x-requested-with": "XMLHttpRequest", "accept": "application/json"},
+        "auth": {
+            "api-token": "pk-test-123",
+            "x-requested-with": "XMLHttpRequest",
+            "accept": "application/json",
+        },
     },
 }
 
@@ -49,7 +53,9 @@ _SPEC_CACHE: dict[str, dict[str, Any]] = {}
 
 def spec_data(package: str) -> dict[str, Any]:
     if package not in _SPEC_CACHE:
-        _SPEC_CACHE[package] = yaml.safe_load((SPECS / PROVIDERS[package]["spec"]).read_text())
+        _SPEC_CACHE[package] = yaml.safe_load(
+            (SPECS / PROVIDERS[package]["spec"]).read_text()
+        )
     return _SPEC_CACHE[package]
 
 
@@ -57,7 +63,9 @@ def base_path(package: str) -> str:
     return urlparse(spec_data(package)["servers"][0]["url"]).path.rstrip("/")
 
 
-def examples(package: str, path: str, method: str, *, request: bool, status: str = "200") -> list[Any]:
+def examples(
+    package: str, path: str, method: str, *, request: bool, status: str = "200"
+) -> list[Any]:
     """Every example value the spec attaches to that request or response (JSON media type)."""
     op = spec_data(package)["paths"][path][method]
     holder = op["requestBody"] if request else op["responses"][status]
@@ -68,23 +76,39 @@ def examples(package: str, path: str, method: str, *, request: bool, status: str
 def make_client(package: str, server: LocalServer, **kwargs: Any) -> Any:
     module = importlib.import_module(package)
     cls = getattr(module, PROVIDERS[package]["client"])
-    return cls(api_key="pk-test-123", base_url=server.url + base_path(package), max_retries=0, **kwargs)
+    return cls(
+        api_key="pk-test-123",
+        base_url=server.url + base_path(package),
+        max_retries=0,
+        **kwargs,
+    )
 
 
 def assert_auth(package: str, headers: dict[str, str]) -> None:
     for name, value in PROVIDERS[package]["auth"].items():
-        assert headers.get(name) == value, f"{package}: header {name}: {headers.get(name)!r} != {value!r}"
+        assert (
+            headers.get(name) == value
+        ), f"{package}: header {name}: {headers.get(name)!r} != {value!r}"
 
 
 # -- models.list -------------------------------------------------------------------
 
-LIST_PATHS = {"pienteger": "/getmodels", "prime_intellect": "/models", "openai_api": "/models", "peakprivacy": "/ai/models"}
+LIST_PATHS = {
+    "pienteger": "/getmodels",
+    "prime_intellect": "/models",
+    "openai_api": "/models",
+    "peakprivacy": "/ai/models",
+}
 
 
 @pytest.mark.parametrize("package", sorted(PROVIDERS))
-def test_models_list_sends_auth_and_parses_doc_example(package: str, server: LocalServer) -> None:
+def test_models_list_sends_auth_and_parses_doc_example(
+    package: str, server: LocalServer
+) -> None:
     path = LIST_PATHS[package]
-    docs = examples(package, path, "get", request=False) or [{"object": "list", "data": []}]
+    docs = examples(package, path, "get", request=False) or [
+        {"object": "list", "data": []}
+    ]
     for example in docs:
         server.route("GET", base_path(package) + path, json_reply(example))
         with make_client(package, server) as client:
@@ -107,7 +131,9 @@ RETRIEVE = {
 
 
 @pytest.mark.parametrize("package", sorted(RETRIEVE))
-def test_models_retrieve_puts_the_id_in_the_path(package: str, server: LocalServer) -> None:
+def test_models_retrieve_puts_the_id_in_the_path(
+    package: str, server: LocalServer
+) -> None:
     template, model_id = RETRIEVE[package]
     wire_path = base_path(package) + template.split("{")[0] + model_id
     body = {"id": model_id, "object": "model", "owned_by": "someone", "created": 1}
@@ -121,8 +147,14 @@ def test_models_retrieve_puts_the_id_in_the_path(package: str, server: LocalServ
     assert_auth(package, recorded.headers)
 
 
-def test_retrieve_escapes_a_slash_where_the_spec_does_not_allow_it(server: LocalServer) -> None:
-    server.route("GET", "/v1/models/ft%3Aa%2Fb", json_reply({"id": "ft:a/b", "object": "model", "created": 1, "owned_by": "x"}))
+def test_retrieve_escapes_a_slash_where_the_spec_does_not_allow_it(
+    server: LocalServer,
+) -> None:
+    server.route(
+        "GET",
+        "/v1/models/ft%3Aa%2Fb",
+        json_reply({"id": "ft:a/b", "object": "model", "created": 1, "owned_by": "x"}),
+    )
     client = make_client("openai_api", server)
     assert client.models.retrieve("ft:a/b").id == "ft:a/b"
     assert server.requests[-1].path == "/v1/models/ft%3Aa%2Fb"
@@ -132,7 +164,11 @@ def test_retrieve_refuses_dot_segments_and_empty_ids(server: LocalServer) -> Non
     client = make_client("prime_intellect", server)
     with pytest.raises(ValueError):
         client.models.retrieve("")
-    server.route("GET", "/api/v1/models/a/%2E%2E/b", json_reply({"id": "x", "object": "model", "created": 1, "owned_by": "y"}))
+    server.route(
+        "GET",
+        "/api/v1/models/a/%2E%2E/b",
+        json_reply({"id": "x", "object": "model", "created": 1, "owned_by": "y"}),
+    )
     client.models.retrieve("a/../b")
     assert server.requests[-1].path == "/api/v1/models/a/%2E%2E/b"
 
@@ -151,7 +187,10 @@ CREATE = {
 # The OpenAI doc excerpt stops before chat: these stand in for its examples.
 FALLBACK_REQUEST = {
     "model": "gpt-4o-mini",
-    "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hi"},
+    ],
     "temperature": 0.2,
     "max_tokens": 5,
     "stop": ["\n"],
@@ -161,7 +200,13 @@ FALLBACK_RESPONSE = {
     "object": "chat.completion",
     "created": 1700000000,
     "model": "gpt-4o-mini",
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello"}, "finish_reason": "stop"}],
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Hello"},
+            "finish_reason": "stop",
+        }
+    ],
     "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
 }
 
@@ -170,7 +215,10 @@ def doc_examples(package: str, path: str, *, request: bool) -> list[Any]:
     found = examples(package, path, "post", request=request)
     if found:
         return found
-    assert (package, path) == ("openai_api", "/chat/completions"), f"{package} {path}: no doc example in the spec"
+    assert (package, path) == (
+        "openai_api",
+        "/chat/completions",
+    ), f"{package} {path}: no doc example in the spec"
     return [FALLBACK_REQUEST if request else FALLBACK_RESPONSE]
 
 
@@ -180,15 +228,27 @@ def _create(client: Any, kind: str, body: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize("package,kind", sorted(CREATE))
-def test_create_sends_the_docs_request_examples_exactly(package: str, kind: str, server: LocalServer) -> None:
+def test_create_sends_the_docs_request_examples_exactly(
+    package: str, kind: str, server: LocalServer
+) -> None:
     path = CREATE[(package, kind)]
     responses = doc_examples(package, path, request=False)
     requests = doc_examples(package, path, request=True)
     client = make_client(package, server)
     for body in requests:
         streaming = body.get("stream") is True
-        chunk = {"id": responses[0]["id"], "object": "chunk", "created": 1, "model": "m", "choices": []}
-        server.route("POST", base_path(package) + path, sse_reply([chunk]) if streaming else json_reply(responses[0]))
+        chunk = {
+            "id": responses[0]["id"],
+            "object": "chunk",
+            "created": 1,
+            "model": "m",
+            "choices": [],
+        }
+        server.route(
+            "POST",
+            base_path(package) + path,
+            sse_reply([chunk]) if streaming else json_reply(responses[0]),
+        )
         result = _create(client, kind, dict(body))
         if streaming:
             result = next(iter(result))
@@ -203,7 +263,9 @@ def test_create_sends_the_docs_request_examples_exactly(package: str, kind: str,
 
 
 @pytest.mark.parametrize("package,kind", sorted(CREATE))
-def test_create_parses_every_doc_response_example(package: str, kind: str, server: LocalServer) -> None:
+def test_create_parses_every_doc_response_example(
+    package: str, kind: str, server: LocalServer
+) -> None:
     path = CREATE[(package, kind)]
     client = make_client(package, server)
     request = doc_examples(package, path, request=True)[0]
@@ -211,15 +273,22 @@ def test_create_parses_every_doc_response_example(package: str, kind: str, serve
     for example in doc_examples(package, path, request=False):
         server.route("POST", base_path(package) + path, json_reply(example))
         result = _create(client, kind, dict(request))
-        assert result.model_dump(mode="json", by_alias=True, exclude_unset=True) == example
+        assert (
+            result.model_dump(mode="json", by_alias=True, exclude_unset=True) == example
+        )
 
 
 def test_omitted_arguments_are_not_sent(server: LocalServer) -> None:
     path = "/chat/completions"
     server.route("POST", "/v1" + path, json_reply(FALLBACK_RESPONSE))
     client = make_client("openai_api", server)
-    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
-    assert server.requests[-1].json() == {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
+    client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]
+    )
+    assert server.requests[-1].json() == {
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "hi"}],
+    }
 
 
 def test_pienteger_read_only_user_is_not_an_argument() -> None:
@@ -233,7 +302,9 @@ def test_pienteger_read_only_user_is_not_an_argument() -> None:
 # -- optional credentials --------------------------------------------------------------------
 
 
-def test_prime_team_header_only_when_a_team_is_given(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prime_team_header_only_when_a_team_is_given(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PRIME_TEAM_ID", raising=False)
     server.route("GET", "/api/v1/models", json_reply({"object": "list", "data": []}))
     make_client("prime_intellect", server).models.list()
@@ -245,7 +316,9 @@ def test_prime_team_header_only_when_a_team_is_given(server: LocalServer, monkey
     assert server.requests[-1].headers["x-prime-team-id"] == "team-env"
 
 
-def test_openai_organization_header(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_openai_organization_header(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("OPENAI_ORG_ID", raising=False)
     server.route("GET", "/v1/models", json_reply({"object": "list", "data": []}))
     make_client("openai_api", server).models.list()
@@ -255,7 +328,9 @@ def test_openai_organization_header(server: LocalServer, monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize("package", sorted(PROVIDERS))
-def test_key_from_environment_and_missing_key_error(package: str, server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_from_environment_and_missing_key_error(
+    package: str, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     module = importlib.import_module(package)
     cls = getattr(module, PROVIDERS[package]["client"])
     env = PROVIDERS[package]["key_env"]
@@ -264,7 +339,11 @@ def test_key_from_environment_and_missing_key_error(package: str, server: LocalS
         cls()
     assert env in str(info.value)
     monkeypatch.setenv(env, "pk-test-123")
-    server.route("GET", base_path(package) + LIST_PATHS[package], json_reply({"object": "list", "data": []}))
+    server.route(
+        "GET",
+        base_path(package) + LIST_PATHS[package],
+        json_reply({"object": "list", "data": []}),
+    )
     cls(base_url=server.url + base_path(package)).models.list()
     assert_auth(package, server.requests[-1].headers)
 
@@ -281,8 +360,19 @@ async def test_async_client_non_streaming(package: str, server: LocalServer) -> 
     module = importlib.import_module(package)
     cls = getattr(module, "Async" + PROVIDERS[package]["client"])
     path = LIST_PATHS[package]
-    server.route("GET", base_path(package) + path, json_reply({"object": "list", "data": [{"id": "m", "object": "model", "created": 0, "owned_by": "o"}]}))
-    async with cls(api_key="pk-test-123", base_url=server.url + base_path(package)) as client:
+    server.route(
+        "GET",
+        base_path(package) + path,
+        json_reply(
+            {
+                "object": "list",
+                "data": [{"id": "m", "object": "model", "created": 0, "owned_by": "o"}],
+            }
+        ),
+    )
+    async with cls(
+        api_key="pk-test-123", base_url=server.url + base_path(package)
+    ) as client:
         result = await client.models.list()
     assert result.data[0].id == "m"
     assert_auth(package, server.requests[-1].headers)
