@@ -1,26 +1,6 @@
-"""The headers of a doc's curl (or header line, or HEADERS table) against the spec.
+"""Security schemes by the header (or query parameter) that carries them, and header helpers.
 
-A header is one of:
-
-- a credential of a security scheme (an ``apiKey`` header, or
-  ``Authorization`` with the scheme's ``Bearer``/``Basic`` prefix);
-- a header parameter of the operation; a fixed one (``required`` with a
-  ``const``) must carry exactly that value, and a curl that leaves it out
-  drifts from the spec;
-- ``Content-Type``: must be a media type of the operation's request body when
-  a body is sent; with no body it is harmless sloppiness (a doc defect); a
-  JSON body sent with ``-d`` and no ``Content-Type`` is a doc defect too
-  (curl labels it ``application/x-www-form-urlencoded``), and the spec's
-  recorded decision about it is quoted;
-- ``Accept``: must accept one of the operation's response media types (the
-  spec declares no ``Accept`` parameter: generated clients derive it from
-  the responses);
-- another standard HTTP header (``User-Agent``, ...), which is fine;
-- anything else: drift (a header the spec does not know), reported as an
-  auth difference when its name looks like a credential.
-
-Credential values are never repeated in messages, except recognised
-placeholders (``YOUR_API_KEY``, ``<api_key>``, ``$API_KEY``).
+Used by :mod:`.headers`, which has the rules a doc's headers are checked by.
 """
 
 from __future__ import annotations

@@ -512,3 +512,15 @@ def decision_near(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
             return None
         parts = parts[:-1]
     return None
+
+
+def decision_at(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
+    """The ``x-doc-decision`` of the node at ``ptr`` itself (``$ref`` followed): (pointer, text)."""
+    try:
+        node = resolve_pointer(data, ptr)
+    except KeyError:
+        return None
+    node, where = _deref(data, node, ptr)
+    if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
+        return where, " ".join(node["x-doc-decision"].split())
+    return None

@@ -8,43 +8,20 @@ does not have makes the bodies after it drift too, until the next endpoint.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from ..errors import escape_pointer_token
 from ..load import LoadedSpec
-from ..validate import (
-    _deref,
-    _example_validator_factory,
-    iter_media_types,
-    resolve_pointer,
-    spec_version,
-)
+from ..validate import _deref, _example_validator_factory, spec_version
 from . import jsonish
-from .auth import (
-    STANDARD_HEADERS,
-    SecurityIndex,
-    _CREDENTIAL_NAME,
-    header_params,
-    media_matches,
-    value_defects,
-)
-from .bodies import (
-    BodyChecker,
-    BodyTarget,
-    Recorded,
-    decision_near,
-    diff,
-    json_media,
-    recorded_examples,
-    request_target,
-    response_target,
-)
-from .curl import Curl, Header
+from .auth import SecurityIndex
+from .bodies import BodyChecker, decision_near, request_target, response_target
+from .coverage import CheckedBody, operations_without_examples, pair_examples
+from .curl import Curl
 from .extract import extract
 from .findings import DocFinding
+from .headers import HeaderChecker
 from .items import (
     BaseUrl,
     CurlItem,
@@ -52,7 +29,6 @@ from .items import (
     Endpoint,
     Heading,
     HeaderItem,
-    Item,
     JsonItem,
     SdkCall,
     Table,
@@ -67,25 +43,12 @@ class _Context:
 
     op: Operation | None = None
     ambiguous: list[Operation] = field(default_factory=list)
-    missing: str | None = (
-        None  # "POST /v1/embeddings" when the last endpoint is not in the spec
-    )
+    # "POST /v1/embeddings" when the last endpoint is not in the spec
+    missing: str | None = None
     missing_line: int = 0
 
     def set(self, op: Operation | None) -> None:
         self.op, self.ambiguous, self.missing = op, [], None
-
-
-@dataclass
-class _Body:
-    """A doc body that was checked, kept for pairing with the spec's recorded examples."""
-
-    doc: str
-    line: int
-    op: Operation
-    target: BodyTarget
-    parsed: jsonish.Parsed
-    clean: bool  # no problem found against the schema
 
 
 class DocsChecker:
@@ -99,10 +62,11 @@ class DocsChecker:
         make = _example_validator_factory(spec, spec_version(spec.data) or "3.1")
         self.bodies = BodyChecker(spec.data, make)
         self.tables = TableChecker(self.bodies)
+        self.headers = HeaderChecker(self.data, self.security, self.bodies, self.add)
         self.findings: list[DocFinding] = []
         self.examples: dict[str, list[str]] = {}  # op pointer -> "doc:line"
         self.mentions: dict[str, list[str]] = {}
-        self.checked_bodies: list[_Body] = []
+        self.checked_bodies: list[CheckedBody] = []
         self.doc_files: set[str] = set()
 
     # -- findings ----------------------------------------------------------------
@@ -280,7 +244,7 @@ class DocsChecker:
         op = m.operation
         ctx.set(op)
         self.examples.setdefault(op.pointer, []).append(f"{doc}:{item.line}")
-        self._curl_headers(doc, op, c, target.query)
+        self.headers.curl(doc, op, c, target.query)
         self._query(doc, c.url_line, op, target)
         self._curl_body(doc, op, c)
         if len(self._drift()) == before:
@@ -382,303 +346,8 @@ class DocsChecker:
                     op,
                 )
 
-    def _curl_headers(self, doc: str, op: Operation, c: Curl, query: list[str]) -> None:
-        params = header_params(self.data, op, self.data["paths"][op.path])
-        alternatives, sec_ptr = self.security.requirements(op)
-        used: set[str] = set().union(*alternatives) if alternatives else set()
-        sent: set[str] = set()
-        names = {h.name.lower() for h in c.headers}
-        strangers: list[Header] = []
-        for h in c.headers:
-            lname = h.name.lower()
-            schemes, bad = self.security.for_header(h)
-            if bad is not None:
-                strangers.append(h)
-                continue
-            if schemes:
-                # one header can carry several schemes (two bearer schemes):
-                # it is the one the operation uses, when there is one
-                mine = [s.name for s in schemes if s.name in used]
-                sent.update(mine or [s.name for s in schemes])
-                self._value_defects(doc, h, True)
-                continue
-            if self._known_header(doc, op, h, params, body=c.body is not None):
-                continue
-            if _CREDENTIAL_NAME.search(h.name):
-                strangers.append(h)
-                self._value_defects(doc, h, True)
-                continue
-            self.add(
-                "drift",
-                "header",
-                doc,
-                h.line,
-                op.pointer + "/parameters",
-                f"the curl sends the header {h.name}, which the spec does not declare for {op.name}",
-                op,
-            )
-        # an API key in the query string counts as sent
-        sent.update(
-            n
-            for n, sch in self.security.schemes.items()
-            if sch.query and sch.query in query
-        )
-        needed = _minimal(alternatives)
-        if needed and set() not in needed and not any(alt <= sent for alt in needed):
-            expected = " or ".join(
-                " + ".join(
-                    self.security.schemes[n].describe()
-                    for n in sorted(alt)
-                    if n in self.security.schemes
-                )
-                for alt in needed
-            )
-            first = next(iter(sorted(needed[0])))
-            ptr = (
-                self.security.schemes[first].pointer
-                if first in self.security.schemes
-                else sec_ptr
-            )
-            if strangers:
-                shown = ", ".join(_describe_header(h) for h in strangers)
-                self.add(
-                    "drift",
-                    "auth",
-                    doc,
-                    strangers[0].line,
-                    ptr,
-                    f"the curl authenticates with {shown}, but the spec's {op.name} expects {expected}",
-                    op,
-                )
-            else:
-                self.add(
-                    "drift",
-                    "auth",
-                    doc,
-                    c.line,
-                    ptr,
-                    f"the curl sends no credential, but the spec's {op.name} expects {expected}",
-                    op,
-                )
-        else:
-            for h in strangers:
-                self.add(
-                    "drift",
-                    "auth",
-                    doc,
-                    h.line,
-                    "#/components/securitySchemes",
-                    f"the curl also sends {_describe_header(h)}, which is none of the spec's security schemes",
-                    op,
-                )
-        for name in sorted(sent - used) if alternatives else []:
-            scheme = self.security.schemes[name]
-            self.add(
-                "drift",
-                "auth",
-                doc,
-                c.line,
-                sec_ptr,
-                f"the curl sends {scheme.describe()}, which {op.name}'s security does not use",
-                op,
-            )
-        for lname, (param, where) in params.items():
-            if param.get("required") is True and lname not in names:
-                schema = param.get("schema")
-                schema = schema if isinstance(schema, dict) else {}
-                fixed = f": {schema['const']}" if "const" in schema else ""
-                self.add(
-                    "drift",
-                    "header",
-                    doc,
-                    c.line,
-                    where,
-                    f"the curl does not send {param.get('name')}{fixed}, which the spec requires for {op.name}",
-                    op,
-                )
-        content_type = next(
-            (h for h in c.headers if h.name.lower() == "content-type"), None
-        )
-        if (
-            c.body is not None
-            and content_type is None
-            and c.body_option in ("data", "data-raw")
-        ):
-            body_ptr = op.pointer + "/requestBody"
-            decision = _own_decision(self.data, body_ptr)
-            self.add(
-                "defect",
-                "body-without-content-type",
-                doc,
-                c.body.line,
-                body_ptr,
-                "the curl sends a JSON body with -d but no Content-Type header, so curl labels it application/x-www-form-urlencoded",
-                op,
-                decision,
-            )
-
-    def _known_header(
-        self,
-        doc: str,
-        op: Operation | None,
-        h: Header,
-        params: dict[str, tuple[dict[str, Any], str]],
-        body: bool | None,
-    ) -> bool:
-        """Check a header that is not a credential; False when the spec does not know it."""
-        lname = h.name.lower()
-        if lname in params:
-            param, where = params[lname]
-            if (
-                "schema" in param
-                and not h.from_table
-                or "schema" in param
-                and h.from_table
-                and h.value
-            ):
-                if not self.bodies._fits(where + "/schema", h.value):
-                    schema = param.get("schema") or {}
-                    fixed = (
-                        f" (the spec fixes it to {schema['const']})"
-                        if isinstance(schema, dict) and "const" in schema
-                        else ""
-                    )
-                    self.add(
-                        "drift",
-                        "header",
-                        doc,
-                        h.line,
-                        where + "/schema",
-                        f"{h.name}: {h.value} does not match the spec's schema{fixed}",
-                        op,
-                    )
-            return True
-        if lname == "content-type":
-            if op is None or h.implicit:
-                return True
-            if body is False:
-                self.add(
-                    "defect",
-                    "content-type-without-body",
-                    doc,
-                    h.line,
-                    None,
-                    f"Content-Type: {h.value} is sent without a body",
-                )
-                return True
-            req, where = _deref(
-                self.data, op.data.get("requestBody"), op.pointer + "/requestBody"
-            )
-            content = req.get("content") if isinstance(req, dict) else None
-            offered = list(content) if isinstance(content, dict) else []
-            if body and offered and not media_matches(h.value, offered):
-                self.add(
-                    "drift",
-                    "media",
-                    doc,
-                    h.line,
-                    where + "/content",
-                    f"Content-Type: {h.value}, but the spec's request body of {op.name} is {', '.join(offered)}",
-                    op,
-                )
-            return True
-        if lname == "accept":
-            if op is None:
-                return True
-            offered = self._response_media(op)
-            if offered and not media_matches(h.value, offered):
-                self.add(
-                    "drift",
-                    "media",
-                    doc,
-                    h.line,
-                    op.pointer + "/responses",
-                    f"Accept: {h.value}, but {op.name} responds with {', '.join(offered)} in the spec",
-                    op,
-                )
-            return True
-        return lname in STANDARD_HEADERS
-
-    def _response_media(self, op: Operation) -> list[str]:
-        out: list[str] = []
-        for status, resp in (op.data.get("responses") or {}).items():
-            resp, _ = _deref(self.data, resp, "")
-            if isinstance(resp, dict) and isinstance(resp.get("content"), dict):
-                out.extend(k for k in resp["content"] if k not in out)
-        return out
-
-    def _value_defects(self, doc: str, h: Header, credential: bool) -> None:
-        for p in value_defects(h, credential):
-            self.add(p.group, p.kind, doc, p.line, None, p.message)
-
-    # -- header lines and tables ---------------------------------------------------
-
     def _headeritem(self, doc: str, item: HeaderItem, ctx: _Context) -> None:
-        h = item.header
-        op = ctx.op if h.from_table else None
-        schemes, bad = self.security.for_header(h)
-        if bad is not None:
-            ptr = next(
-                (
-                    s.pointer
-                    for s in self.security.schemes.values()
-                    if s.header == "authorization"
-                ),
-                "#/components/securitySchemes",
-            )
-            self.add(
-                "drift",
-                "auth",
-                doc,
-                h.line,
-                ptr,
-                f"the doc {bad.removeprefix('sends ')}",
-                op,
-            )
-            return
-        if schemes:
-            self._value_defects(doc, h, True)
-            self.add(
-                "match",
-                "auth",
-                doc,
-                h.line,
-                schemes[0].pointer,
-                f"the header {h.name} is the spec's {schemes[0].name} security scheme",
-                op,
-            )
-            return
-        params = header_params(self.data, op, self.data["paths"][op.path]) if op else {}
-        if self._known_header(doc, op, h, params, body=None):
-            return
-        if op is None and self.security.header_anywhere(h.name.lower()):
-            return
-        if _CREDENTIAL_NAME.search(h.name):
-            schemes_text = (
-                ", ".join(s.describe() for s in self.security.schemes.values())
-                or "none"
-            )
-            self.add(
-                "drift",
-                "auth",
-                doc,
-                h.line,
-                "#/components/securitySchemes",
-                f"the doc sends {h.name}, which is none of the spec's security schemes ({schemes_text})",
-                op,
-            )
-            self._value_defects(doc, h, True)
-            return
-        where = op.pointer + "/parameters" if op else "#/paths"
-        self.add(
-            "drift",
-            "header",
-            doc,
-            h.line,
-            where,
-            f"the doc sends the header {h.name}, which the spec does not declare{' for ' + op.name if op else ''}",
-            op,
-        )
+        self.headers.line(doc, item.header, ctx.op if item.header.from_table else None)
 
     def _table(self, doc: str, item: Table, ctx: _Context) -> None:
         op = ctx.op
@@ -843,139 +512,16 @@ class DocsChecker:
                 op,
                 decision_near(self.data, p.schema_pointer),
             )
-        self.checked_bodies.append(_Body(doc, line, op, target, parsed, not problems))
+        self.checked_bodies.append(
+            CheckedBody(doc, line, op, target, parsed, not problems)
+        )
 
     # -- after all pages -----------------------------------------------------------------
 
     def finish(self) -> list[DocFinding]:
         """Pair bodies with the spec's recorded examples, add coverage; every finding."""
-        self._pair_examples()
-        for op in self.index.operations:
-            if op.pointer in self.examples:
-                continue
-            mentioned = self.mentions.get(op.pointer)
-            extra = (
-                f"; the docs only name it ({', '.join(mentioned)})" if mentioned else ""
-            )
-            self.add(
-                "coverage",
-                "no-example",
-                None,
-                None,
-                op.pointer,
-                f"{op.name} ({op.method} {op.path}) has no example in these docs{extra}",
-                op,
-                _own_decision(self.data, op.pointer),
-            )
+        pair_examples(self.data, self.doc_files, self.checked_bodies, self.add)
+        operations_without_examples(
+            self.index, self.examples, self.mentions, self.data, self.add
+        )
         return self.findings
-
-    def _pair_examples(self) -> None:
-        recorded: dict[str, list[Recorded]] = {}
-        for media_ptr, _ctype, _media in iter_media_types(self.data):
-            recorded[media_ptr] = [
-                r
-                for r in recorded_examples(self.data, media_ptr)
-                if r.doc_file in self.doc_files
-            ]
-        paired: set[str] = set()
-        same: dict[int, Recorded] = {}
-        for n, body in enumerate(self.checked_bodies):
-            for rec in recorded.get(body.target.media_pointer, []):
-                if (
-                    rec.pointer not in paired
-                    and rec.doc_file == FsPath(body.doc).name
-                    and _same(rec.value, body.parsed.value)
-                ):
-                    paired.add(rec.pointer)
-                    same[n] = rec
-                    break
-        changed: dict[int, tuple[Recorded, list[tuple[jsonish.Path, str]]]] = {}
-        candidates = []
-        for n, body in enumerate(self.checked_bodies):
-            if n in same:
-                continue
-            for rec in recorded.get(body.target.media_pointer, []):
-                if rec.pointer not in paired and rec.doc_file == FsPath(body.doc).name:
-                    candidates.append((len(diff(body.parsed.value, rec.value)), n, rec))
-        for _, n, rec in sorted(candidates, key=lambda c: (c[0], c[1])):
-            if n in changed or rec.pointer in paired:
-                continue
-            paired.add(rec.pointer)
-            changed[n] = (rec, diff(body_value(self.checked_bodies[n]), rec.value))
-        for n, body in enumerate(self.checked_bodies):
-            if n in changed:
-                rec, changes = changed[n]
-                shown = "; ".join(text for _, text in changes[:4]) + (
-                    f"; and {len(changes) - 4} more" if len(changes) > 4 else ""
-                )
-                first_line = (
-                    body.parsed.line_of(changes[0][0]) if changes else body.line
-                )
-                self.add(
-                    "drift",
-                    "example-changed",
-                    body.doc,
-                    first_line,
-                    rec.pointer,
-                    f"{body.target.what} differs from the spec's example {rec.name}, recorded from this page: {shown}",
-                    body.op,
-                )
-            elif body.clean:
-                note = f"; it is the spec's example {same[n].name}" if n in same else ""
-                self.add(
-                    "match",
-                    "example",
-                    body.doc,
-                    body.line,
-                    body.target.schema_pointer,
-                    f"{body.target.what} fits its schema{note}",
-                    body.op,
-                )
-        for recs in recorded.values():
-            for rec in recs:
-                if rec.pointer not in paired:
-                    self.add(
-                        "coverage",
-                        "example-not-in-doc",
-                        None,
-                        None,
-                        rec.pointer,
-                        f"the spec's example {rec.name} says it comes from {rec.doc_file}, which no longer shows it",
-                    )
-
-
-def body_value(body: _Body) -> Any:
-    return body.parsed.value
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal as JSON (so 1 and 1.0 differ, and True and 1 differ)."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def _minimal(alternatives: list[set[str]]) -> list[set[str]]:
-    """Security alternatives without the ones that merely add optional credentials."""
-    return [a for a in alternatives if not any(b < a for b in alternatives)]
-
-
-def _describe_header(h: Header) -> str:
-    if h.name.lower() == "authorization" and h.value.strip():
-        return f"Authorization: {h.value.split(None, 1)[0]} ..."
-    return h.name
-
-
-def _own_decision(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
-    node, where = _deref(data, _get(data, ptr), ptr)
-    if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
-        return where, " ".join(node["x-doc-decision"].split())
-    return None
-
-
-def _get(data: dict[str, Any], ptr: str) -> Any:
-    try:
-        return resolve_pointer(data, ptr)
-    except KeyError:
-        return None
-
-
-__all__ = ["DocsChecker", "escape_pointer_token", "json_media"]
