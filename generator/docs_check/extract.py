@@ -71,6 +71,8 @@ _LINK = re.compile(r"\]\(|\]:\s")  # [text](url) and [1]: url are links, not JSO
 _SPACE = re.compile(r"\s*")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
+# how far a JSON document or a curl command may run (keeps the scan linear on long pages)
+_MAX_BLOCK_LINES = 2000
 _SHELL_LANGS = {
     "",
     "bash",
@@ -257,7 +259,7 @@ class _Scanner:
 
     def curl(self, i: int, end: int, col: int) -> int:
         line_no = i + 1
-        window = self.lines[i:end]
+        window = self.lines[i : min(end, i + _MAX_BLOCK_LINES)]
         try:
             tokens, used, problems = split_command(window, line_no, max(col, 0))
         except ShellError as exc:
@@ -332,22 +334,26 @@ class _Scanner:
 
     def json_in_text(self, i: int, end: int) -> int:
         """A JSON document starting on line ``i`` of prose; returns the next line to scan."""
-        text = "\n".join(self.lines[i:end])
+        text = "\n".join(self.lines[i : min(end, i + _MAX_BLOCK_LINES)])
         line_of = jsonish.line_mapper(text, i + 1)
         first = len(text) - len(text.lstrip())
         try:
             parsed = jsonish.parse(text, line_of, first)
         except jsonish.JsonishError as exc:
             stop = _balanced_end(text, first)
+            if stop is None:  # never closed: say so where it starts
+                self.defect(
+                    i + 1, "unreadable-json", "this JSON is never closed; not checked"
+                )
+                self.json_item(i + 1, i + 1, None, exc)
+                return i + 1
             self.defect(
-                i + 1 if stop is None else exc.line,
+                exc.line,
                 "unreadable-json",
-                f"this looks like JSON but cannot be read ({exc.message} at line {exc.line}); not checked",
+                f"this JSON cannot be read even with the usual repairs ({exc.message}); not checked",
             )
-            self.json_item(i + 1, line_of(stop - 1) if stop else i + 1, None, exc)
-            return (
-                line_of(stop - 1) if stop else i + 1
-            )  # 1-based end line == next 0-based index
+            self.json_item(i + 1, line_of(stop - 1), None, exc)
+            return line_of(stop - 1)  # 1-based last line == 0-based index of the next
         last_line = line_of(max(parsed.end - 1, first))
         self.json_item(i + 1, last_line, parsed, None)
         rest_of_line = text[parsed.end :].split("\n", 1)[0].strip()
