@@ -383,7 +383,9 @@ class _Builder:
                 name=py,
                 wire=pname,
                 location=location,
-                annotation=t.annotation if required else f"{t.annotation} | NotGiven",
+                annotation=(
+                    t.annotation if required else f"Union[{t.annotation}, NotGiven]"
+                ),
                 required=required,
                 description=_text(p.get("description")),
                 deprecated=bool(p.get("deprecated")),
@@ -509,7 +511,7 @@ class _Builder:
                 "body",
                 "body",
                 "body_whole",
-                "bytes" if body_required else "bytes | NotGiven",
+                "bytes" if body_required else "Union[bytes, NotGiven]",
                 body_required,
             )
             return kind, [scope_claim(scope, param)], [], set()
@@ -554,7 +556,7 @@ class _Builder:
                         annotation=(
                             t.annotation
                             if is_required
-                            else f"{t.annotation} | NotGiven"
+                            else f"Union[{t.annotation}, NotGiven]"
                         ),
                         required=is_required,
                         description=_text(own.get("description"))
@@ -570,7 +572,9 @@ class _Builder:
             name=scope.claim("body"),
             wire="body",
             location="body_whole",
-            annotation=t.annotation if body_required else f"{t.annotation} | NotGiven",
+            annotation=(
+                t.annotation if body_required else f"Union[{t.annotation}, NotGiven]"
+            ),
             required=body_required,
             description=_text(body.get("description")),
         )
