@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import pipeline
 from .errors import SpecError
@@ -106,6 +106,50 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- publish (issue 5) -----------------------------------------------------------
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from . import publish
+
+    paths, _ = _spec_paths(args)
+    out = Path(args.out) if args.out else publish.DEFAULT_OUT
+    if not paths:
+        print("clientgen: no specs to publish", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    try:
+        items, elapsed = publish.publish(paths, out)
+    except SpecError as exc:
+        _print_findings(exc.findings)
+        print(f"clientgen: nothing was written to {out}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    except publish.PublishError as exc:
+        print(f"clientgen: {exc}", file=sys.stderr)
+        print(f"clientgen: nothing was written to {out}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    for item in items:
+        print(
+            f"{out / item.files['html']}: {item.title} {item.version}, "
+            f"{len(item.operations)} operations (+ {item.files['yaml']}, {item.files['json']})"
+        )
+    print(f"{out / 'index.html'}: {len(items)} spec(s) published in {elapsed:.2f}s")
+    return EXIT_OK
+
+
+def _add_publish(sub: Any) -> None:
+    p = sub.add_parser(
+        "publish",
+        help="bundled specs (YAML, JSON), HTML references and an index",
+    )
+    p.add_argument(
+        "specs", nargs="*", metavar="SPEC", help="default: every spec in specs/"
+    )
+    p.add_argument(
+        "--out", help="output directory, replaced as a whole (default: publish-out/)"
+    )
+    p.set_defaults(func=cmd_publish)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m generator",
@@ -144,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", help="directory to compare (default: generated/)")
     c.add_argument("--lenient", action="store_true")
     c.set_defaults(func=cmd_check)
+    _add_publish(sub)
     return p
 
 
