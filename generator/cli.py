@@ -150,6 +150,38 @@ def _add_publish(sub: Any) -> None:
     p.set_defaults(func=cmd_publish)
 
 
+# -- diff (issue 5) --------------------------------------------------------------
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import diff
+
+    try:
+        old_name, old = diff.load_side(args.old)
+        new_name, new = diff.load_side(args.new)
+    except SpecError as exc:
+        _print_findings(exc.findings)
+        return EXIT_SPEC_ERROR
+    changes = diff.diff_specs(old, new)
+    sys.stdout.write(diff.render(args.format, old_name, new_name, changes))
+    return EXIT_DIFFERENT if any(c.breaking for c in changes) else EXIT_OK
+
+
+def _add_diff(sub: Any) -> None:
+    d = sub.add_parser(
+        "diff",
+        help="classify every change between two versions of a spec; exit 1 when any breaks clients",
+    )
+    d.add_argument(
+        "old",
+        metavar="OLD",
+        help="spec file, or REV:path from git (e.g. HEAD~1:specs/openai.yaml)",
+    )
+    d.add_argument("new", metavar="NEW", help="spec file, or REV:path from git")
+    d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    d.set_defaults(func=cmd_diff)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m generator",
@@ -189,6 +221,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--lenient", action="store_true")
     c.set_defaults(func=cmd_check)
     _add_publish(sub)
+    _add_diff(sub)
     return p
 
 
