@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import pipeline
+from .changelog import changelog
 from .errors import SpecError
 from .load import load_spec
 from .write import compare, write_packages
@@ -74,12 +75,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for api in result.apis.values():
         for w in api.warnings:
             print(w, file=sys.stderr)
+    # The public-surface changelog (issue 5) compares with what is on disk, so
+    # it is worked out before the packages are replaced.
+    surface_changes = changelog(result.packages, out)
     pruned = write_packages(result.packages, out, prune=default and not args.out)
     elapsed = time.perf_counter() - started
     for name, files in result.packages.items():
         print(f"{out / name}: {len(files)} files")
     for name in pruned:
         print(f"{out / name}: removed (its spec is gone)")
+    for line in surface_changes:
+        print(line)
     print(f"generated {len(result.packages)} package(s) in {elapsed:.2f}s")
     return EXIT_OK
 
