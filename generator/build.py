@@ -319,7 +319,9 @@ class _Builder:
             )
         node = self.resource_for(resource_path)
         name = node.scope.claim(snake_identifier(method_raw, fallback="call"))
-        const = self.op_consts.claim("_" + (node.class_name + "_" + name).upper())
+        const = self.op_consts.claim(
+            "_" + (snake(node.class_name) + "_" + name).upper()
+        )
 
         scope = Scope(METHOD_RESERVED | KEYWORDS)
         params: list[Param] = []
@@ -381,7 +383,9 @@ class _Builder:
                 name=py,
                 wire=pname,
                 location=location,
-                annotation=t.annotation if required else f"{t.annotation} | NotGiven",
+                annotation=(
+                    t.annotation if required else f"Union[{t.annotation}, NotGiven]"
+                ),
                 required=required,
                 description=_text(p.get("description")),
                 deprecated=bool(p.get("deprecated")),
@@ -507,7 +511,7 @@ class _Builder:
                 "body",
                 "body",
                 "body_whole",
-                "bytes" if body_required else "bytes | NotGiven",
+                "bytes" if body_required else "Union[bytes, NotGiven]",
                 body_required,
             )
             return kind, [scope_claim(scope, param)], [], set()
@@ -552,7 +556,7 @@ class _Builder:
                         annotation=(
                             t.annotation
                             if is_required
-                            else f"{t.annotation} | NotGiven"
+                            else f"Union[{t.annotation}, NotGiven]"
                         ),
                         required=is_required,
                         description=_text(own.get("description"))
@@ -568,7 +572,9 @@ class _Builder:
             name=scope.claim("body"),
             wire="body",
             location="body_whole",
-            annotation=t.annotation if body_required else f"{t.annotation} | NotGiven",
+            annotation=(
+                t.annotation if body_required else f"Union[{t.annotation}, NotGiven]"
+            ),
             required=body_required,
             description=_text(body.get("description")),
         )

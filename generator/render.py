@@ -37,9 +37,16 @@ class RenderError(Exception):
     """A template tried to output something unsafe; a bug in the generator, not the spec."""
 
 
+def _defined(value: Any) -> Any:
+    """``value``, unless it is Jinja's Undefined: then fail as StrictUndefined does."""
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises UndefinedError naming the missing value
+    return value
+
+
 def py_literal(value: Any) -> Code:
     """A Python expression that evaluates to ``value`` (JSON-like data only)."""
-    return Code(_literal(value))
+    return Code(_literal(_defined(value)))
 
 
 def _literal(value: Any) -> str:
@@ -77,6 +84,7 @@ def docstring(text: Any) -> Code:
     Backslashes and double quotes are escaped (so nothing can end the literal
     early), and control characters other than newlines are written as escapes.
     """
+    text = _defined(text)
     if not isinstance(text, str):
         raise RenderError(f"docstring of type {type(text).__name__}")
     out = []
@@ -104,6 +112,7 @@ def docstring(text: Any) -> Code:
 
 def comment(text: Any) -> Code:
     """``text`` on one line, safe inside a ``#`` comment."""
+    text = _defined(text)
     flat = " ".join(str(text).split())
     return Code("".join(ch for ch in flat if ch.isprintable()))
 
@@ -120,6 +129,7 @@ def comment_block(text: Any) -> Code:
 
 def identifier(value: Any) -> Code:
     """``value``, checked to be a plain identifier (build made it so; this is the backstop)."""
+    value = _defined(value)
     if not isinstance(value, str) or not is_identifier(value):
         raise RenderError(f"not an identifier: {value!r}")
     return Code(value)
@@ -127,6 +137,7 @@ def identifier(value: Any) -> Code:
 
 def code(value: Any) -> Code:
     """Source text built by ``build`` from identifiers and literals (annotations)."""
+    value = _defined(value)
     if not isinstance(value, str):
         raise RenderError(f"code of type {type(value).__name__}")
     return Code(value)

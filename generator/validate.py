@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from .errors import Finding, pointer, split_pointer
 from .load import LoadedSpec
+from .spec_validator import validator_class
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SPEC_URI = "urn:clientgen:spec"
@@ -133,47 +134,6 @@ def _check_structure(spec: LoadedSpec, report: Report) -> bool:
     return ok
 
 
-def _validator_class(version: str) -> Any:
-    """openapi-spec-validator's class for ``version``, with absolute error locations."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
-    base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
-
-    def locating(cls: Any) -> Any:
-        class Located(cls):  # type: ignore[misc, valid-type]
-            def __call__(self, node: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-                for err in super().__call__(node, *args, **kwargs):
-                    if not isinstance(err, OpenAPIValidationError):
-                        err = OpenAPIValidationError.create_from(err)
-                    if not hasattr(err, "clientgen_parts"):
-                        err.clientgen_parts = tuple(node.parts)
-                    yield err
-
-        Located.__name__ = cls.__name__
-        return Located
-
-    located = {
-        "schema",
-        "default",
-        "parameter",
-        "mediaType",
-        "operation",
-        "path",
-        "tags",
-    }
-    return type(
-        "Located" + base.__name__,
-        (base,),
-        {
-            "keyword_validators": {
-                k: (locating(v) if k in located else v)
-                for k, v in base.keyword_validators.items()
-            }
-        },
-    )
-
-
 def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
     data = dict(spec.data)
     paths = data.get("paths")
@@ -181,39 +141,77 @@ def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
         # openapi-spec-validator crashes (KeyError) on an x- key directly under
         # paths, though OpenAPI allows extensions there.
         data["paths"] = {k: v for k, v in paths.items() if not k.startswith("x-")}
-    cls = _validator_class(version)
+    cls = validator_class(version)
     seen: set[tuple[str, str]] = set()
+    errors: list[Any] = []
+    stopped: str | None = None
     try:
-        errors = list(cls(data).iter_errors())
+        for err in cls(data).iter_errors():
+            errors.append(err)
     except RecursionError:
-        report.errors.append(
-            spec.finding(
-                "#", "openapi-spec-validator gave up: the spec nests too deeply"
-            )
-        )
-        return
+        stopped = "the spec nests too deeply"
     except (
         Exception
-    ) as exc:  # the library raises referencing errors with the whole spec in them
-        report.errors.append(
-            spec.finding(
-                "#",
-                f"openapi-spec-validator failed: {type(exc).__name__}: {str(exc)[:200]}",
-            )
-        )
-        return
+    ) as exc:  # noqa: BLE001 - the library crashes on some invalid shapes
+        # Its referencing errors embed the whole spec: keep the message short.
+        stopped = f"{type(exc).__name__}: {str(exc)[:200]}"
     for err in errors:
+        if type(err).__name__ == "DuplicateOperationIDError":
+            continue  # reported by _check_operation_ids, with the other location
         parts = tuple(getattr(err, "clientgen_parts", ())) + tuple(err.path)
-        where = pointer(parts)
+        where = concrete_pointer(spec.data, parts)
         message = _short_message(err)
         if (where, message) in seen:
             continue
         seen.add((where, message))
         report.errors.append(spec.finding(where, message))
+    if stopped is not None and not report.errors:
+        # A crash after real errors is a consequence of them; alone, it is news.
+        report.errors.append(
+            spec.finding(
+                "#", f"openapi-spec-validator could not check this spec: {stopped}"
+            )
+        )
+
+
+def concrete_pointer(data: Any, parts: tuple[Any, ...]) -> str:
+    """The pointer of the node that ``parts`` reaches, following ``$ref``s on the way.
+
+    The validator walks through references, so its path can run through a
+    ``{"$ref": ...}`` object; point at the definition itself instead, which
+    is where the user has to fix it.
+    """
+    node = data
+    where: list[Any] = []
+    for i, part in enumerate(parts):
+        hops = 0
+        while (
+            isinstance(node, dict)
+            and isinstance(node.get("$ref"), str)
+            and part not in node
+            and hops < 32
+        ):
+            ref = node["$ref"]
+            try:
+                node = resolve_pointer(data, ref)
+            except KeyError:
+                break
+            where = list(split_pointer(ref))
+            hops += 1
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return pointer(where + list(parts[i:]))
+        where.append(part)
+    return pointer(where)
 
 
 def _short_message(err: Any) -> str:
-    msg = str(getattr(err, "message", err))
+    # The jsonschema-rs backend appends "Failed validating ..." paragraphs: the
+    # location is already in the pointer, so keep the first line.
+    msg = str(getattr(err, "message", err)).strip().split("\n", 1)[0]
     if len(msg) > 300:
         msg = msg[:300] + "..."
     return msg
@@ -286,30 +284,40 @@ def iter_media_types(
     data: Mapping[str, Any],
 ) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
     """(pointer, content type, media type object) for every request and response body."""
-    paths = data.get("paths") or {}
-    for path, item in paths.items():
+    for _path, _method, op, op_where in iter_operations(data):
+        body, body_where = _deref(
+            data, op.get("requestBody"), op_where + "/requestBody"
+        )
+        if isinstance(body, dict):
+            for ctype, media in _mapping(body.get("content")).items():
+                if isinstance(media, dict):
+                    yield f"{body_where}/content/{pointer([ctype])[2:]}", ctype, media
+        for status, resp in _mapping(op.get("responses")).items():
+            resp, resp_where = _deref(
+                data, resp, f"{op_where}/responses/{pointer([status])[2:]}"
+            )
+            if isinstance(resp, dict):
+                for ctype, media in _mapping(resp.get("content")).items():
+                    if isinstance(media, dict):
+                        yield f"{resp_where}/content/{pointer([ctype])[2:]}", ctype, media
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (invalid specs are reported elsewhere)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def iter_operations(
+    data: Mapping[str, Any],
+) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """(path, method, operation object, pointer) for every operation, in spec order."""
+    for path, item in _mapping(data.get("paths")).items():
         if not isinstance(item, dict) or path.startswith("x-"):
             continue
         for method in HTTP_METHODS:
             op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            op_where = pointer(["paths", path, method])
-            body, body_where = _deref(
-                data, op.get("requestBody"), op_where + "/requestBody"
-            )
-            if isinstance(body, dict):
-                for ctype, media in (body.get("content") or {}).items():
-                    if isinstance(media, dict):
-                        yield f"{body_where}/content/{pointer([ctype])[2:]}", ctype, media
-            for status, resp in (op.get("responses") or {}).items():
-                resp, resp_where = _deref(
-                    data, resp, f"{op_where}/responses/{pointer([status])[2:]}"
-                )
-                if isinstance(resp, dict):
-                    for ctype, media in (resp.get("content") or {}).items():
-                        if isinstance(media, dict):
-                            yield f"{resp_where}/content/{pointer([ctype])[2:]}", ctype, media
+            if isinstance(op, dict):
+                yield path, method, op, pointer(["paths", path, method])
 
 
 class _ExampleChecker:
@@ -388,7 +396,7 @@ def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
         for value_where, value in _media_examples(data, media, media_where):
             checker.check(value_where, value, media_where + "/schema", "example")
 
-    for path, item in (data.get("paths") or {}).items():
+    for path, item in _mapping(data.get("paths")).items():
         if not isinstance(item, dict) or path.startswith("x-"):
             continue
         lists = [(pointer(["paths", path, "parameters"]), item.get("parameters"))]
@@ -398,7 +406,7 @@ def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
             if isinstance(item.get(m), dict)
         ]
         for where, params in lists:
-            for i, param in enumerate(params or []):
+            for i, param in enumerate(params if isinstance(params, list) else []):
                 param, pwhere = _deref(data, param, f"{where}/{i}")
                 if isinstance(param, dict) and "schema" in param:
                     for value_where, value in _media_examples(data, param, pwhere):
@@ -409,42 +417,35 @@ def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
 
 def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
     seen: dict[str, str] = {}
-    for path, item in (spec.data.get("paths") or {}).items():
-        if not isinstance(item, dict) or path.startswith("x-"):
+    for _path, _method, op, where in iter_operations(spec.data):
+        op_id = op.get("operationId")
+        if not isinstance(op_id, str) or not op_id:
+            report.warnings.append(
+                spec.finding(
+                    where,
+                    "operation has no operationId: its method name will be derived from the method and path",
+                    "warning",
+                )
+            )
             continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            where = pointer(["paths", path, method])
-            op_id = op.get("operationId")
-            if not isinstance(op_id, str) or not op_id:
-                report.warnings.append(
-                    spec.finding(
-                        where,
-                        "operation has no operationId: its method name will be derived from the method and path",
-                        "warning",
-                    )
+        if op_id in seen:
+            report.errors.append(
+                spec.finding(
+                    where + "/operationId",
+                    f"operationId {op_id!r} is also used at {seen[op_id]}",
                 )
-                continue
-            if op_id in seen:
-                report.errors.append(
-                    spec.finding(
-                        where + "/operationId",
-                        f"operationId {op_id!r} is also used at {seen[op_id]}",
-                    )
+            )
+        else:
+            seen[op_id] = where
+        parts = op_id.split(".")
+        if len(parts) < 2 or not all(p.isidentifier() for p in parts):
+            report.warnings.append(
+                spec.finding(
+                    where + "/operationId",
+                    f"operationId {op_id!r} is not dotted (resource.method, e.g. 'chat.completions.create')",
+                    "warning",
                 )
-            else:
-                seen[op_id] = where
-            parts = op_id.split(".")
-            if len(parts) < 2 or not all(p.isidentifier() for p in parts):
-                report.warnings.append(
-                    spec.finding(
-                        where + "/operationId",
-                        f"operationId {op_id!r} is not dotted (resource.method, e.g. 'chat.completions.create')",
-                        "warning",
-                    )
-                )
+            )
 
 
 def validate_spec(spec: LoadedSpec, *, examples: bool = True) -> Report:

@@ -18,6 +18,11 @@ setup_python() {
     "$PY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
     touch "$stamp"
   fi
+  # The generated packages import by their own names from the venv
+  # (`from pienteger import Pienteger`), as they would once vendored.
+  local site
+  site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  echo "$ROOT/generated" > "$site/clientgen-generated.pth"
 }
 
 setup_node() {

@@ -49,8 +49,14 @@ class Reply:
     delay: float = 0.0
 
 
-def json_reply(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
-    return Reply(status, json.dumps(body).encode(), {"Content-Type": "application/json", **(headers or {})})
+def json_reply(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Reply:
+    return Reply(
+        status,
+        json.dumps(body).encode(),
+        {"Content-Type": "application/json", **(headers or {})},
+    )
 
 
 def text_reply(text: str, status: int, content_type: str = "text/html") -> Reply:
@@ -69,7 +75,10 @@ def sse_reply(
 
     ``split`` re-chunks the whole body into pieces of that many bytes.
     """
-    frames = [f"data: {e if isinstance(e, str) else json.dumps(e)}\n\n".encode() for e in events]
+    frames = [
+        f"data: {e if isinstance(e, str) else json.dumps(e)}\n\n".encode()
+        for e in events
+    ]
     if done is not None:
         frames.append(f"data: {done}\n\n".encode())
     if split:
@@ -116,7 +125,9 @@ class LocalServer:
             self.requests.append(rec)
             replies = self.routes.get((rec.method, path))
             if not replies:
-                return json_reply({"error": {"message": f"no route for {rec.method} {path}"}}, 404)
+                return json_reply(
+                    {"error": {"message": f"no route for {rec.method} {path}"}}, 404
+                )
             reply = replies.pop(0) if len(replies) > 1 else replies[0]
         return reply(rec) if callable(reply) else reply
 
@@ -176,11 +187,15 @@ class LocalServer:
                         self._drop()
                         return
                     if chunk:
-                        self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                        self.wfile.write(
+                            f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+                        )
                         self.wfile.flush()
                     if reply.chunk_delay:
                         time.sleep(reply.chunk_delay)
-                if reply.drop_after is not None and reply.drop_after >= len(reply.chunks):
+                if reply.drop_after is not None and reply.drop_after >= len(
+                    reply.chunks
+                ):
                     self._drop()
                     return
                 self.wfile.write(b"0\r\n\r\n")

@@ -1,0 +1,89 @@
+"""Stage 1: reading spec files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from generator.errors import SpecError
+from generator.load import load_spec, load_text
+
+
+def test_yaml_12_core_schema_keeps_strings_strings() -> None:
+    spec = load_text(
+        "a: yes\nb: on\nc: 10:30\nd: 2024-01-01\ne: 0x1F\nf: 0o17\ng: 1.5e3\nh: ~\ni: true\n",
+        "x.yaml",
+    )
+    assert spec.data == {
+        "a": "yes",
+        "b": "on",
+        "c": "10:30",
+        "d": "2024-01-01",
+        "e": 31,
+        "f": 15,
+        "g": 1500.0,
+        "h": None,
+        "i": True,
+    }
+
+
+def test_mapping_keys_are_strings() -> None:
+    spec = load_text(
+        "responses:\n  200: {description: ok}\n  true: x\n  null: y\n", "x.yaml"
+    )
+    assert list(spec.data["responses"]) == ["200", "true", "null"]
+
+
+def test_merge_keys_still_work() -> None:
+    spec = load_text("base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n", "x.yaml")
+    assert spec.data["derived"] == {"x": 1, "y": 2}
+
+
+def test_line_of_pointer(tmp_path: Path) -> None:
+    text = "openapi: 3.1.0\npaths:\n  /models:\n    get:\n      responses: {}\n"
+    spec = load_text(text, "x.yaml")
+    assert spec.line_of("#/paths/~1models/get/responses") == 5
+    assert spec.line_of("#/paths/~1models/nothing/here") == 3  # nearest existing parent
+
+
+def test_sha256_is_of_the_file_bytes(tmp_path: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_bytes(b"openapi: 3.1.0\n")
+    assert load_spec(p).sha256 == hashlib.sha256(b"openapi: 3.1.0\n").hexdigest()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"a: [1,\n", "invalid YAML"),
+        (b"- just\n- a list\n", "must be a mapping"),
+        (b"", "must be a mapping"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+    ],
+)
+def test_unreadable_specs_raise_located_errors(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_bytes(content)
+    with pytest.raises(SpecError) as info:
+        load_spec(p)
+    (finding,) = info.value.findings
+    assert message in finding.message
+    assert str(p) in finding.format() or "bad.yaml" in finding.format()
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(tmp_path / "nope.yaml")
+    assert "no such file" in str(info.value)
+
+
+def test_yaml_error_has_line(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text("openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: '1'\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(p)
+    assert info.value.findings[0].line == 4
