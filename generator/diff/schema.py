@@ -452,7 +452,7 @@ class SchemaDiff:
             yield from self._nested(f".{name}", *old_props[name], *new_props[name], d)
         oa, na = o.additional, n.additional
         if isinstance(oa, tuple) and isinstance(na, tuple):
-            yield from self._nested("{}", *oa, *na, d)
+            yield from self._nested("{}", oa[0], oa[1], na[0], na[1], d)
         elif req and oa is not False and na is False:
             yield change(
                 "additional-properties-closed",

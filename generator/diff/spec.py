@@ -29,7 +29,9 @@ def _operations(
 ) -> dict[tuple[str, str], tuple[str, str, dict[str, Any]]]:
     """(METHOD, normalised path) -> (path, pointer, operation)."""
     found = {}
+    refs = Resolver(doc)
     for path, item in (doc.get("paths") or {}).items():
+        item = refs.deref(item, "")[0]  # a path item may be a $ref (3.1)
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:
@@ -148,12 +150,14 @@ class SpecDiff:
             ]
 
         old, new = urls(self.old), urls(self.new)
-        if (old[:1] or [None]) != (new[:1] or [None]):
+        old_default = old[0] if old else None
+        new_default = new[0] if new else None
+        if old_default != new_default:
             self.add(
                 "server-url-changed",
                 True,
                 "servers[0]",
-                f"default base URL changed from {(old or [None])[0]!r} to {(new or [None])[0]!r}: "
+                f"default base URL changed from {old_default!r} to {new_default!r}: "
                 "clients built on the old spec call the old server",
                 "#/servers/0" if new else "#/servers",
             )
@@ -380,7 +384,7 @@ class SpecDiff:
         op_ptr: str,
         op: dict[str, Any],
     ) -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
-        item = (doc.get("paths") or {}).get(path) or {}
+        item = refs.deref((doc.get("paths") or {}).get(path) or {}, "")[0]
         path_ptr = op_ptr.rsplit("/", 1)[0]
         found: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         positions = 0
