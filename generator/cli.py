@@ -268,7 +268,6 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--lenient", action="store_true")
     c.set_defaults(func=cmd_check)
     _add_docs_check(sub)
-
     _add_publish(sub)
     _add_diff(sub)
     return p

@@ -12,7 +12,9 @@ from generator.load import load_spec
 
 
 @pytest.mark.parametrize("spec", pipeline.default_specs(), ids=lambda p: p.name)
-def test_ruff_and_black_give_identical_bytes(spec, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ruff_and_black_give_identical_bytes(
+    spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert formatter() == "ruff"
     files = render(build(load_spec(spec)))
     fast = format_files(files)
