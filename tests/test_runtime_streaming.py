@@ -274,8 +274,22 @@ def test_finished_streams_reuse_one_pooled_connection(own_server: LocalServer) -
                 model="m", messages=[], stream=True
             ) as stream:
                 assert len(list(stream)) == 2
-    assert own_server.peak_connections == 1
+    # Reuse means the body was read to its end after [DONE], not cut off.
+    assert own_server.total_connections == 1
     assert wait_until(lambda: own_server.open_connections == 0)
+
+
+async def test_finished_async_streams_reuse_one_pooled_connection(
+    own_server: LocalServer,
+) -> None:
+    CHAT.route(own_server, CHAT.sse(["a", "b"]))
+    async with make_client(CHAT, own_server.url, is_async=True) as client:
+        for _ in range(3):
+            stream = await client.chat.completions.create(
+                model="m", messages=[], stream=True
+            )
+            assert len([c async for c in stream]) == 2  # type: ignore[attr-defined]
+    assert own_server.total_connections == 1
 
 
 async def test_async_aclose_and_async_with_release_the_connection(

@@ -117,6 +117,7 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self.open_connections = 0
         self.peak_connections = 0  # the most ever open at once
+        self.total_connections = 0  # every connection ever accepted
 
     # -- scripting -------------------------------------------------------------
 
@@ -163,6 +164,7 @@ class LocalServer:
                 super().setup()
                 with owner._lock:
                     owner.open_connections += 1
+                    owner.total_connections += 1
                     owner.peak_connections = max(
                         owner.peak_connections, owner.open_connections
                     )

@@ -198,8 +198,10 @@ class Stream(_StreamCore, Generic[T]):
                     if self._not_event_stream():
                         self.response.read()
                         raise self._wrong_content_type()
-                    for sse in iter_sse(self.response.iter_bytes()):
+                    chunks = self.response.iter_bytes()
+                    for sse in iter_sse(chunks):
                         if sse.data == terminator:
+                            _drain(chunks)
                             return
                         yield item(sse)
                     break
@@ -268,8 +270,10 @@ class AsyncStream(_StreamCore, Generic[T]):
                     if self._not_event_stream():
                         await self.response.aread()
                         raise self._wrong_content_type()
-                    async for sse in aiter_sse(self.response.aiter_bytes()):
+                    chunks = self.response.aiter_bytes()
+                    async for sse in aiter_sse(chunks):
                         if sse.data == terminator:
+                            await _adrain(chunks)
                             return
                         yield item(sse)
                     break
@@ -302,3 +306,35 @@ class AsyncStream(_StreamCore, Generic[T]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+#: After the terminator, read at most this much more to reach the end of the body.
+_DRAIN_LIMIT = 64 * 1024
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what is left of the body after the terminator (normally nothing).
+
+    A body read to its end returns the connection to the pool; one closed
+    early is thrown away, and the next request pays a new TCP connection.
+    """
+    left = _DRAIN_LIMIT
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass  # the stream is complete for the caller; the connection is simply not reused
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    """Async twin of :func:`_drain`."""
+    left = _DRAIN_LIMIT
+    try:
+        async for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass
