@@ -26,6 +26,21 @@ _DEFAULT_STYLE = {
     "path": ("simple", False),
     "header": ("simple", False),
 }
+
+
+def not_given(annotation: str) -> str:
+    """The annotation of an optional argument: its type, or the NOT_GIVEN sentinel."""
+    return f"Union[{annotation}, NotGiven]"
+
+
+def given(annotation: str) -> str:
+    """The inverse of :func:`not_given` (the annotation itself when not optional)."""
+    prefix, suffix = "Union[", ", NotGiven]"
+    if annotation.startswith(prefix) and annotation.endswith(suffix):
+        return annotation[len(prefix) : -len(suffix)]
+    return annotation
+
+
 _QUERY_STYLES = {"form", "spaceDelimited", "pipeDelimited", "deepObject"}
 # Schema keywords described in a parameter's docstring.
 _BOUNDS = (
@@ -120,7 +135,7 @@ def parameters(
             ),
             wire=pname,
             location=location,
-            annotation=t.annotation if required else f"{t.annotation} | NotGiven",
+            annotation=t.annotation if required else not_given(t.annotation),
             required=required,
             description=_param_doc(p.get("description"), b.deref(schema)),
             deprecated=bool(p.get("deprecated")),
@@ -209,7 +224,7 @@ def request_body(
             scope.claim("body"),
             "body",
             "body_whole",
-            "bytes" if body_required else "bytes | NotGiven",
+            "bytes" if body_required else not_given("bytes"),
             body_required,
         )
         return kind, [param], [], set(), {}
@@ -219,9 +234,7 @@ def request_body(
             name=scope.claim("body"),
             wire="body",
             location="body_whole",
-            annotation=(
-                t.annotation if body_required else f"{t.annotation} | NotGiven"
-            ),
+            annotation=(t.annotation if body_required else not_given(t.annotation)),
             required=body_required,
             description=text(body.get("description")),
         )
@@ -259,9 +272,7 @@ def request_body(
                 name=py_name,
                 wire=wire,
                 location="body",
-                annotation=(
-                    t.annotation if is_required else f"{t.annotation} | NotGiven"
-                ),
+                annotation=(t.annotation if is_required else not_given(t.annotation)),
                 required=is_required,
                 description=_param_doc(
                     own.get("description") or flags.get("description"),

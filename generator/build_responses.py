@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .build_params import JSON_TYPE
+from .build_params import JSON_TYPE, given
 from .build_expr import ANY, RESPONSE, TypeExpr
 from .errors import escape_pointer_token
 from .ir import Param, StreamInfo
@@ -133,7 +133,7 @@ def stream_info(
         terminator_required=required_terminator,
     )
     for p in body_params:
-        base = p.annotation.removesuffix(" | NotGiven")
+        base = given(p.annotation)
         if p.wire == "stream" and base in ("bool", "Optional[bool]"):
             nullable = base.startswith("Optional[")
             return StreamInfo(

@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator generate|validate|check``."""
+"""The command line: ``python -m generator generate|validate|check|docs-check``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import pipeline
+from .changelog import changelog
 from .errors import SpecError
 from .load import load_spec
 from .write import compare, write_packages
@@ -74,12 +75,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for api in result.apis.values():
         for w in api.warnings:
             print(w, file=sys.stderr)
+    # The public-surface changelog (issue 5) compares with what is on disk, so
+    # it is worked out before the packages are replaced.
+    surface_changes = changelog(result.packages, out)
     pruned = write_packages(result.packages, out, prune=default and not args.out)
     elapsed = time.perf_counter() - started
     for name, files in result.packages.items():
         print(f"{out / name}: {len(files)} files")
     for name in pruned:
         print(f"{out / name}: removed (its spec is gone)")
+    for line in surface_changes:
+        print(line)
     print(f"generated {len(result.packages)} package(s) in {elapsed:.2f}s")
     return EXIT_OK
 
@@ -104,6 +110,123 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_DIFFERENT
     print(f"{out}: up to date ({len(result.packages)} packages)")
     return EXIT_OK
+
+
+# --- docs-check (issue 7) -----------------------------------------------------
+
+
+def cmd_docs_check(args: argparse.Namespace) -> int:
+    """Report where a spec has drifted from doc pages; exit 1 on drift, 2 on unreadable input."""
+    from .docs_check import DocsCheckInputError, docs_check, render_json, render_text
+
+    try:
+        report = docs_check(args.spec, args.docs)
+    except DocsCheckInputError as exc:
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        print("clientgen: docs-check could not read its input", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    render = render_json if args.format == "json" else render_text
+    sys.stdout.write(render(report))
+    return report.exit_code
+
+
+def _add_docs_check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    d = sub.add_parser(
+        "docs-check",
+        help="show where a spec has drifted from the provider's doc pages",
+        description=(
+            "Find the HTTP examples in doc pages (Markdown or pasted text: curl "
+            "commands, JSON bodies, endpoint lines, headers, tables), match them "
+            "to the spec's operations and check them. Exit 0: no drift; "
+            "1: drift; 2: the spec or a page cannot be read."
+        ),
+    )
+    d.add_argument("spec", metavar="SPEC", help="the spec to check")
+    d.add_argument("docs", nargs="+", metavar="DOC", help="doc pages (.md, .txt, ...)")
+    d.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report format (default: text)",
+    )
+    d.set_defaults(func=cmd_docs_check)
+
+
+# -- publish (issue 5) -----------------------------------------------------------
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from . import publish
+
+    paths, _ = _spec_paths(args)
+    out = Path(args.out) if args.out else publish.DEFAULT_OUT
+    if not paths:
+        print("clientgen: no specs to publish", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    try:
+        items, elapsed = publish.publish(paths, out)
+    except SpecError as exc:
+        _print_findings(exc.findings)
+        print(f"clientgen: nothing was written to {out}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    except publish.PublishError as exc:
+        print(f"clientgen: {exc}", file=sys.stderr)
+        print(f"clientgen: nothing was written to {out}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    for item in items:
+        print(
+            f"{out / item.files['html']}: {item.title} {item.version}, "
+            f"{len(item.operations)} operations (+ {item.files['yaml']}, {item.files['json']})"
+        )
+    print(f"{out / 'index.html'}: {len(items)} spec(s) published in {elapsed:.2f}s")
+    return EXIT_OK
+
+
+def _add_publish(sub: Any) -> None:
+    p = sub.add_parser(
+        "publish",
+        help="bundled specs (YAML, JSON), HTML references and an index",
+    )
+    p.add_argument(
+        "specs", nargs="*", metavar="SPEC", help="default: every spec in specs/"
+    )
+    p.add_argument(
+        "--out", help="output directory, replaced as a whole (default: publish-out/)"
+    )
+    p.set_defaults(func=cmd_publish)
+
+
+# -- diff (issue 5) --------------------------------------------------------------
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import diff
+
+    try:
+        old_name, old = diff.load_side(args.old)
+        new_name, new = diff.load_side(args.new)
+    except SpecError as exc:
+        _print_findings(exc.findings)
+        return EXIT_SPEC_ERROR
+    changes = diff.diff_specs(old, new)
+    sys.stdout.write(diff.render(args.format, old_name, new_name, changes))
+    return EXIT_DIFFERENT if any(c.breaking for c in changes) else EXIT_OK
+
+
+def _add_diff(sub: Any) -> None:
+    d = sub.add_parser(
+        "diff",
+        help="classify every change between two versions of a spec; exit 1 when any breaks clients",
+    )
+    d.add_argument(
+        "old",
+        metavar="OLD",
+        help="spec file, or REV:path from git (e.g. HEAD~1:specs/openai.yaml)",
+    )
+    d.add_argument("new", metavar="NEW", help="spec file, or REV:path from git")
+    d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    d.set_defaults(func=cmd_diff)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -144,6 +267,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", help="directory to compare (default: generated/)")
     c.add_argument("--lenient", action="store_true")
     c.set_defaults(func=cmd_check)
+    _add_docs_check(sub)
+    _add_publish(sub)
+    _add_diff(sub)
     return p
 
 

@@ -92,7 +92,7 @@ class Param:
     name: str  # Python identifier
     wire: str  # name on the wire (path/query/header name, JSON key)
     location: str  # "path" | "query" | "header" | "body" | "body_whole"
-    annotation: str  # full annotation, including "| NotGiven" when optional
+    annotation: str  # full annotation, "Union[..., NotGiven]" when optional (Union, not |: black and ruff split a long "|" differently)
     required: bool
     description: Optional[str] = None
     deprecated: bool = False

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .build import build
 from .errors import Finding, SpecError
-from .format import format_source
+from .format import format_files
 from .ir import Api
 from .load import LoadedSpec, load_spec
 from .render import render, runtime_files
@@ -77,7 +77,7 @@ def generate_one(
     """Build, render and format one validated spec."""
     api = build(spec, lenient=lenient)
     files = render(api)
-    formatted = {rel: format_source(rel, text) for rel, text in files.items()}
+    formatted = format_files(files)
     formatted.update(runtime_files())
     return api, formatted
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from .errors import Finding, pointer, split_pointer
 from .load import LoadedSpec
+from .spec_validator import validator_class
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SPEC_URI = "urn:clientgen:spec"
@@ -160,58 +161,6 @@ def _check_ref_cycles(spec: LoadedSpec, refs: set[str], report: Report) -> bool:
     return not reported
 
 
-def _validator_class(version: str) -> Any:
-    """openapi-spec-validator's class for ``version``, with absolute error locations."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
-    base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
-
-    def locating(cls: Any, suffix: tuple[str, ...] = ()) -> Any:
-        # ``suffix``: the "default" validator is given the schema that holds
-        # the default, while its errors are about the default value itself.
-        class Located(cls):  # type: ignore[misc, valid-type]
-            def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-                # The spec node is the first SchemaPath argument (operation and
-                # path validators take the URL string first).
-                node = next(
-                    (a for a in (*args, *kwargs.values()) if hasattr(a, "parts")), None
-                )
-                for err in super().__call__(*args, **kwargs):
-                    if not isinstance(err, OpenAPIValidationError):
-                        err = OpenAPIValidationError.create_from(err)
-                    if node is not None and not hasattr(err, "clientgen_parts"):
-                        err.clientgen_parts = tuple(node.parts) + suffix
-                    yield err
-
-        Located.__name__ = cls.__name__
-        return Located
-
-    located = {
-        "schema",
-        "default",
-        "parameter",
-        "mediaType",
-        "operation",
-        "path",
-        "tags",
-    }
-    return type(
-        "Located" + base.__name__,
-        (base,),
-        {
-            "keyword_validators": {
-                k: (
-                    locating(v, ("default",) if k == "default" else ())
-                    if k in located
-                    else v
-                )
-                for k, v in base.keyword_validators.items()
-            }
-        },
-    )
-
-
 def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
     data = dict(spec.data)
     paths = data.get("paths")
@@ -219,7 +168,7 @@ def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
         # openapi-spec-validator crashes (KeyError) on an x- key directly under
         # paths, though OpenAPI allows extensions there.
         data["paths"] = {k: v for k, v in paths.items() if not k.startswith("x-")}
-    cls = _validator_class(version)
+    cls = validator_class(version)
     seen: set[tuple[str, str]] = set()
     errors: list[Any] = []
     stopped: str | None = None
@@ -287,7 +236,9 @@ def concrete_pointer(data: Any, parts: tuple[Any, ...]) -> str:
 
 
 def _short_message(err: Any) -> str:
-    msg = str(getattr(err, "message", err))
+    # The jsonschema-rs backend appends "Failed validating ..." paragraphs: the
+    # location is already in the pointer, so keep the first line.
+    msg = str(getattr(err, "message", err)).strip().split("\n", 1)[0]
     if len(msg) > 300:
         msg = msg[:300] + "..."
     return msg

@@ -132,8 +132,8 @@ def test_optional_arguments_use_the_sentinel_and_nullable_ones_allow_none() -> N
         for p in methods(api("peakprivacy.yaml"))["chat.completions.create"].params
     }
     assert params["model"].required and params["model"].annotation == "str"
-    assert params["temperature"].annotation == "Optional[float] | NotGiven"
-    assert params["n"].annotation == "int | NotGiven"
+    assert params["temperature"].annotation == "Union[Optional[float], NotGiven]"
+    assert params["n"].annotation == "Union[int, NotGiven]"
     m = methods(api("peakprivacy.yaml"))["chat.completions.create"]
     assert "n" in m.drop_none and "temperature" not in m.drop_none
 

@@ -35,7 +35,7 @@ def test_validate_reports_file_line_pointer_message() -> None:
     result = run_cli("validate", str(BROKEN / "missing_responses.yaml"))
     assert result.returncode == 2
     assert (
-        "tests/fixtures/broken/missing_responses.yaml:9: #/paths/~1models/get/responses: {} should be non-empty"
+        "tests/fixtures/broken/missing_responses.yaml:9: #/paths/~1models/get/responses: {} has less than 1 property"
         in result.stderr
     )
     assert "Traceback" not in result.stderr
@@ -46,7 +46,7 @@ def test_validate_reports_file_line_pointer_message() -> None:
     [
         (
             "missing_responses.yaml",
-            "#/paths/~1models/post/responses: 7 is not of type 'object'",
+            '#/paths/~1models/post/responses: 7 is not of type "object"',
         ),
         ("dangling_ref.yaml", "does not resolve"),
         ("bad_yaml.yaml", "bad_yaml.yaml:4: #: invalid YAML"),

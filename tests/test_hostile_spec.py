@@ -51,7 +51,7 @@ def assert_nothing_ran() -> None:
 
 
 def test_invalid_names_are_reported_but_generated_safely(fx: Fixture) -> None:
-    assert any("#/components/schemas" in w and 'Evil"""Name' in w for w in fx.warnings)
+    assert any("#/components/schemas:" in w and "Evil" in w for w in fx.warnings)
     assert any("#/components/securitySchemes" in w for w in fx.warnings)
 
 

@@ -9,6 +9,7 @@ so the clients' fault handling is exercised over real sockets.
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 import time
@@ -37,7 +38,9 @@ class Reply:
     ``chunks`` streams the body piece by piece (chunked encoding) with
     ``chunk_delay`` seconds between pieces; ``drop_after`` closes the socket
     after that many chunks without finishing the body; ``delay`` waits before
-    sending anything (for timeouts).
+    sending anything (for timeouts); ``hang_up`` closes the connection without
+    answering at all. Waits end early when the client goes away, so a
+    timed-out request does not keep a server thread (and a connection) alive.
     """
 
     status: int = 200
@@ -47,6 +50,7 @@ class Reply:
     chunk_delay: float = 0.0
     drop_after: int | None = None
     delay: float = 0.0
+    hang_up: bool = False
 
 
 def json_reply(
@@ -96,6 +100,12 @@ def sse_reply(
 Handler = Callable[[Recorded], Reply]
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 resets connections when many
+    # clients connect at once (the load test opens 100).
+    request_queue_size = 256
+
+
 class LocalServer:
     """Start with :meth:`start`; ``url`` is ``http://127.0.0.1:<port>``."""
 
@@ -106,6 +116,8 @@ class LocalServer:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.open_connections = 0
+        self.peak_connections = 0  # the most ever open at once
+        self.total_connections = 0  # every connection ever accepted
 
     # -- scripting -------------------------------------------------------------
 
@@ -152,13 +164,43 @@ class LocalServer:
                 super().setup()
                 with owner._lock:
                     owner.open_connections += 1
+                    owner.total_connections += 1
+                    owner.peak_connections = max(
+                        owner.peak_connections, owner.open_connections
+                    )
 
             def finish(self) -> None:
                 try:
                     super().finish()
+                except OSError:
+                    pass  # flushing to a client that already left
                 finally:
                     with owner._lock:
                         owner.open_connections -= 1
+
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (ConnectionError, TimeoutError):
+                    pass  # the client went away: nothing to report
+
+            def _pause(self, seconds: float) -> bool:
+                """Wait ``seconds``; False (at once) if the client closed the connection meanwhile."""
+                deadline = time.monotonic() + seconds
+                while (remaining := deadline - time.monotonic()) > 0:
+                    readable, _, _ = select.select([self.connection], [], [], remaining)
+                    if not readable:
+                        break
+                    try:
+                        if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                            self.close_connection = True
+                            return False
+                    except OSError:
+                        self.close_connection = True
+                        return False
+                    # Bytes of a next request, not an end: keep waiting.
+                    time.sleep(min(remaining, 0.01))
+                return True
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -170,8 +212,11 @@ class LocalServer:
                     body,
                 )
                 reply = owner._next_reply(rec)
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.hang_up:
+                    self._drop()
+                    return
+                if reply.delay and not self._pause(reply.delay):
+                    return
                 self.send_response(reply.status)
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
@@ -191,8 +236,8 @@ class LocalServer:
                             f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
                         )
                         self.wfile.flush()
-                    if reply.chunk_delay:
-                        time.sleep(reply.chunk_delay)
+                    if reply.chunk_delay and not self._pause(reply.chunk_delay):
+                        return
                 if reply.drop_after is not None and reply.drop_after >= len(
                     reply.chunks
                 ):
@@ -210,9 +255,13 @@ class LocalServer:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits up to one interval
+            daemon=True,
+        )
         self._thread.start()
         return self
 

@@ -13,8 +13,15 @@ Follows the WHATWG HTML "event stream" interpretation rules
   unless no ``data`` field was seen (an empty ``data:`` line does dispatch);
 * ``event`` sets the type of the next event only; ``id`` (unless it contains
   NUL) sets the last event ID, which stays in force for later events;
-  ``retry`` is taken only when it is all ASCII digits and also stays in force;
+  ``retry`` is taken only when it is all ASCII digits (an empty value is
+  ignored: it has no digit to interpret) and also stays in force;
 * an event not closed by a blank line when the stream ends is dropped.
+
+Memory is bounded by ``max_event_size``: a line longer than that many bytes
+(line end excluded), or an event whose data (its ``data`` values joined by LF)
+is longer, raises :class:`SSEError` as soon as it is seen, however the bytes
+are chunked. The error ends the stream; events completed earlier in the same
+chunk may not have been returned.
 
 Each input byte is looked at a bounded number of times: complete lines are
 split out of each chunk by ``bytes.splitlines`` (which, for bytes, splits on
@@ -98,7 +105,8 @@ class SSEDecoder:
 
     Call :meth:`feed` with each chunk as it arrives; it returns the events the
     chunk completed. ``max_event_size`` bounds both one line and one event's
-    data (bytes); exceeding it raises :class:`SSEError`.
+    data (bytes); exceeding it raises :class:`SSEError`. There is no end
+    method: an event still open when the input ends is dropped by the rules.
     """
 
     __slots__ = (
@@ -159,33 +167,42 @@ class SSEDecoder:
             chunk = b"".join(pending)
             pending.clear()
             self._pending_size = 0
-            lines = chunk.splitlines()
-            if len(lines[0]) > self._max:
-                raise self._line_too_long()
-        else:
-            lines = chunk.splitlines()
+        lines = chunk.splitlines()
+        if len(chunk) > self._max:
+            # Only a chunk longer than the limit can hold a line over it: the
+            # check costs nothing for the chunk sizes streams actually use.
+            for line in lines:
+                if len(line) > self._max:
+                    raise self._line_too_long()
         last = chunk[-1]
         if last == 13:
             self._skip_lf = True
         elif last != 10:
             tail = lines.pop()
-            if len(tail) > self._max:
-                raise self._line_too_long()
             pending.append(tail)
             self._pending_size = len(tail)
         return self._lines(lines)
 
     def _line_too_long(self) -> SSEError:
         return SSEError(
-            f"a line of the event stream exceeds {self._max} bytes (max_event_size) "
-            "without a line end"
+            f"a line of the event stream is longer than {self._max} bytes (max_event_size)"
+        )
+
+    def _event_too_big(self) -> SSEError:
+        self._data = []
+        self._data_size = 0
+        return SSEError(
+            f"an event of the event stream has more than {self._max} bytes of data "
+            "(max_event_size)"
         )
 
     def _lines(self, lines: list[bytes]) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
         data = self._data
-        size = self._data_size
-        limit = self._max
+        size = (
+            self._data_size
+        )  # bytes of data so far, plus one per line (the joining LFs and one more)
+        limit = self._max + 1
         for line in lines:
             if not line:
                 if data:
@@ -207,6 +224,14 @@ class SSEDecoder:
                     size = 0
                 self._event = None
                 continue
+            if line[:6] == b"data: ":
+                # The line almost every event consists of: skip the generic split.
+                value = line[6:]
+                size += len(value) + 1
+                if size > limit:
+                    raise self._event_too_big()
+                data.append(value)
+                continue
             colon = line.find(b":")
             if colon == 0:
                 continue
@@ -222,11 +247,7 @@ class SSEDecoder:
             if name == b"data":
                 size += len(value) + 1
                 if size > limit:
-                    self._data = []
-                    self._data_size = 0
-                    raise SSEError(
-                        f"an event of the event stream exceeds {limit} bytes of data (max_event_size)"
-                    )
+                    raise self._event_too_big()
                 data.append(value)
             elif name == b"event":
                 self._event = value
@@ -263,11 +284,11 @@ def iter_sse(
     # ``10 in chunk`` (an int) is a plain memchr, several times cheaper than
     # ``b"\n" in chunk``.
     hold = decoder._pending.append
-    held = 0
+    held = decoder._pending_size
     for chunk in it:
         if 10 in chunk or 13 in chunk:
-            held = 0
             events = feed(chunk)
+            held = decoder._pending_size
             if events:
                 yield from events
         elif chunk:
@@ -287,8 +308,9 @@ async def aiter_sse(
     held = 0
     async for chunk in chunks:
         if decoder._head is not None or 10 in chunk or 13 in chunk:
-            held = 0
-            for event in feed(chunk):
+            events = feed(chunk)
+            held = decoder._pending_size
+            for event in events:
                 yield event
         elif chunk:
             held += len(chunk)

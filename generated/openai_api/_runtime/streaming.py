@@ -4,6 +4,12 @@ Each event's JSON data is validated into the operation's chunk type; the
 spec's terminator (``[DONE]``) ends the stream. The server's errors inside a
 stream, undecodable data and broken connections all raise :class:`APIError`
 subclasses; a stream never just stops early in silence.
+
+A connection that breaks before the first event is transparent to the
+caller: the request is sent again (after the usual backoff) as long as the
+call has retries left, sharing one budget with the retries before the
+response. After the first event nothing is sent again: the caller already
+has part of the answer.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     AsyncGenerator,
+    Awaitable,
     Callable,
     Generator,
     Generic,
@@ -28,6 +35,8 @@ from .errors import (
     APIResponseValidationError,
     APIStreamError,
     APITimeoutError,
+    error_body,
+    error_summary,
 )
 from .sse import ServerSentEvent, SSEError, aiter_sse, iter_sse
 
@@ -44,7 +53,7 @@ T = TypeVar("T")
 class _StreamCore:
     """What the sync and async streams share: turning one event into an item."""
 
-    __slots__ = ("response", "_spec", "_request", "_redact", "_count", "_done")
+    __slots__ = ("response", "_spec", "_request", "_redact", "_count")
 
     def __init__(
         self,
@@ -58,9 +67,6 @@ class _StreamCore:
         self._request = request
         self._redact = redact
         self._count = 0  # events turned into items so far
-        self._done = (
-            False  # the terminator (or, without one, the end of the body) was seen
-        )
 
     def _where(self) -> str:
         return f"{self._request.method} {self._request.url.path}"
@@ -84,13 +90,8 @@ class _StreamCore:
             body: Any = json.loads(data)
         except ValueError:
             body = data
-        detail: Any = body
-        if isinstance(body, dict) and "error" in body:
-            detail = body["error"]
-        if isinstance(detail, dict) and isinstance(detail.get("message"), str):
-            detail = detail["message"]
         message = self._redact(
-            f"{self._where()}: the server sent an error in the stream: {detail}"
+            f"{self._where()}: the server sent an error in the stream: {error_summary(body)}"
         )
         return APIStreamError(message, body=body, request=self._request)
 
@@ -138,6 +139,23 @@ class _StreamCore:
             request=self._request,
         )
 
+    def _not_event_stream(self) -> bool:
+        ctype = self.response.headers.get("content-type")
+        return ctype is not None and "text/event-stream" not in ctype.lower()
+
+    def _wrong_content_type(self) -> APIResponseValidationError:
+        """For a 2xx answer that is no event stream (its body has been read)."""
+        body = error_body(self.response)
+        ctype = self.response.headers.get("content-type")
+        return APIResponseValidationError(
+            self._redact(
+                f"{self._where()}: expected an event stream (text/event-stream) but got "
+                f"{ctype}: {error_summary(body)}"
+            ),
+            response=self.response,
+            body=body,
+        )
+
     def _decode_error(self, exc: SSEError) -> APIResponseValidationError:
         return APIResponseValidationError(
             f"{self._where()}: cannot decode the event stream: {exc}",
@@ -159,7 +177,7 @@ class Stream(_StreamCore, Generic[T]):
         spec: StreamSpec,
         request: httpx.Request,
         redact: Callable[[str], str],
-        resend: Callable[[], httpx.Response] | None = None,
+        resend: Callable[[], httpx.Response | None] | None = None,
     ) -> None:
         super().__init__(response, spec, request, redact)
         self._resend = resend
@@ -177,25 +195,29 @@ class Stream(_StreamCore, Generic[T]):
         try:
             while True:
                 try:
-                    for sse in iter_sse(self.response.iter_bytes()):
+                    if self._not_event_stream():
+                        self.response.read()
+                        raise self._wrong_content_type()
+                    chunks = self.response.iter_bytes()
+                    for sse in iter_sse(chunks):
                         if sse.data == terminator:
-                            self._done = True
+                            _drain(chunks)
                             return
                         yield item(sse)
                     break
                 except httpx.TransportError as exc:
-                    # Before the first event nothing was delivered: a retry is invisible.
-                    if self._count == 0 and self._resend is not None:
-                        resend, self._resend = self._resend, None
-                        self.response.close()
-                        self.response = resend()
-                        continue
-                    raise self._transport_error(exc) from None
+                    self.response.close()
+                    # Before the first event nothing was delivered, so sending
+                    # again is invisible to the caller; after it, it is not.
+                    resend = self._resend if self._count == 0 else None
+                    response = resend() if resend is not None else None
+                    if response is None:
+                        raise self._transport_error(exc) from None
+                    self.response = response
                 except SSEError as exc:
                     raise self._decode_error(exc) from None
             if self._spec.terminator_required:
                 raise self._ended_early()
-            self._done = True
         finally:
             self.response.close()
 
@@ -227,7 +249,7 @@ class AsyncStream(_StreamCore, Generic[T]):
         spec: StreamSpec,
         request: httpx.Request,
         redact: Callable[[str], str],
-        resend: Callable[[], Any] | None = None,
+        resend: Callable[[], Awaitable[httpx.Response | None]] | None = None,
     ) -> None:
         super().__init__(response, spec, request, redact)
         self._resend = resend
@@ -245,24 +267,27 @@ class AsyncStream(_StreamCore, Generic[T]):
         try:
             while True:
                 try:
-                    async for sse in aiter_sse(self.response.aiter_bytes()):
+                    if self._not_event_stream():
+                        await self.response.aread()
+                        raise self._wrong_content_type()
+                    chunks = self.response.aiter_bytes()
+                    async for sse in aiter_sse(chunks):
                         if sse.data == terminator:
-                            self._done = True
+                            await _adrain(chunks)
                             return
                         yield item(sse)
                     break
                 except httpx.TransportError as exc:
-                    if self._count == 0 and self._resend is not None:
-                        resend, self._resend = self._resend, None
-                        await self.response.aclose()
-                        self.response = await resend()
-                        continue
-                    raise self._transport_error(exc) from None
+                    await self.response.aclose()
+                    resend = self._resend if self._count == 0 else None
+                    response = await resend() if resend is not None else None
+                    if response is None:
+                        raise self._transport_error(exc) from None
+                    self.response = response
                 except SSEError as exc:
                     raise self._decode_error(exc) from None
             if self._spec.terminator_required:
                 raise self._ended_early()
-            self._done = True
         finally:
             await self.response.aclose()
 
@@ -281,3 +306,35 @@ class AsyncStream(_StreamCore, Generic[T]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+#: After the terminator, read at most this much more to reach the end of the body.
+_DRAIN_LIMIT = 64 * 1024
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what is left of the body after the terminator (normally nothing).
+
+    A body read to its end returns the connection to the pool; one closed
+    early is thrown away, and the next request pays a new TCP connection.
+    """
+    left = _DRAIN_LIMIT
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass  # the stream is complete for the caller; the connection is simply not reused
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    """Async twin of :func:`_drain`."""
+    left = _DRAIN_LIMIT
+    try:
+        async for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.HTTPError:
+        pass

@@ -82,31 +82,31 @@ class ChatCompletions(SyncResource):
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
-        stream: Optional[Literal[False]] | NotGiven = NOT_GIVEN,
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stream: Union[Optional[Literal[False]], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -120,31 +120,31 @@ class ChatCompletions(SyncResource):
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stream: Literal[True],
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -158,74 +158,74 @@ class ChatCompletions(SyncResource):
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stream: Optional[bool],
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]: ...
 
     def create(
         self,
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
-        stream: Optional[bool] | NotGiven = NOT_GIVEN,
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stream: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation, possibly calling tools the caller describes. With stream set to true the reply is a stream of data-only server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object.
@@ -251,7 +251,8 @@ class ChatCompletions(SyncResource):
           response_format: The format the reply must follow: free text, any JSON object, or JSON matching a given schema. Not in OpenAI's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: ChatCompletion | Stream[ChatCompletionChunk] = self._client._request(
+        result: Union[ChatCompletion, Stream[ChatCompletionChunk]]
+        result = self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={
                 "model": model,
@@ -300,31 +301,31 @@ class AsyncChatCompletions(AsyncResource):
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
-        stream: Optional[Literal[False]] | NotGiven = NOT_GIVEN,
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stream: Union[Optional[Literal[False]], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -338,31 +339,31 @@ class AsyncChatCompletions(AsyncResource):
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stream: Literal[True],
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -376,74 +377,74 @@ class AsyncChatCompletions(AsyncResource):
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stream: Optional[bool],
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]: ...
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]: ...
 
     async def create(
         self,
         *,
         model: str,
         messages: Sequence[ChatCompletionRequestMessageParam],
-        temperature: Optional[float] | NotGiven = NOT_GIVEN,
-        top_p: Optional[float] | NotGiven = NOT_GIVEN,
-        n: Optional[int] | NotGiven = NOT_GIVEN,
-        stream: Optional[bool] | NotGiven = NOT_GIVEN,
-        stream_options: (
-            Optional[ChatCompletionStreamOptionsParam] | NotGiven
-        ) = NOT_GIVEN,
-        stop: Optional[Union[str, Sequence[str]]] | NotGiven = NOT_GIVEN,
-        max_tokens: Optional[int] | NotGiven = NOT_GIVEN,
-        presence_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        frequency_penalty: Optional[float] | NotGiven = NOT_GIVEN,
-        logit_bias: Optional[Dict[str, int]] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        seed: Optional[int] | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionToolParam] | NotGiven = NOT_GIVEN,
-        tool_choice: ChatCompletionToolChoiceOptionParam | NotGiven = NOT_GIVEN,
-        parallel_tool_calls: bool | NotGiven = NOT_GIVEN,
-        response_format: (
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stream: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[ChatCompletionStreamOptionsParam], NotGiven
+        ] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        logit_bias: Union[Optional[Dict[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[str, NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        tools: Union[Sequence[ChatCompletionToolParam], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[ChatCompletionToolChoiceOptionParam, NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+        response_format: Union[
             Union[
                 ResponseFormatTextParam,
                 ResponseFormatJsonObjectParam,
                 ResponseFormatJsonSchemaParam,
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation, possibly calling tools the caller describes. With stream set to true the reply is a stream of data-only server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object.
@@ -469,35 +470,34 @@ class AsyncChatCompletions(AsyncResource):
           response_format: The format the reply must follow: free text, any JSON object, or JSON matching a given schema. Not in OpenAI's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: ChatCompletion | AsyncStream[ChatCompletionChunk] = (
-            await self._client._request(
-                _CHAT_COMPLETIONS_CREATE,
-                body={
-                    "model": model,
-                    "messages": messages,
-                    "temperature": temperature,
-                    "top_p": top_p,
-                    "n": n,
-                    "stream": stream,
-                    "stream_options": stream_options,
-                    "stop": stop,
-                    "max_tokens": max_tokens,
-                    "presence_penalty": presence_penalty,
-                    "frequency_penalty": frequency_penalty,
-                    "logit_bias": logit_bias,
-                    "user": user,
-                    "seed": seed,
-                    "tools": tools,
-                    "tool_choice": tool_choice,
-                    "parallel_tool_calls": parallel_tool_calls,
-                    "response_format": response_format,
-                },
-                stream=stream is True,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
+        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]
+        result = await self._client._request(
+            _CHAT_COMPLETIONS_CREATE,
+            body={
+                "model": model,
+                "messages": messages,
+                "temperature": temperature,
+                "top_p": top_p,
+                "n": n,
+                "stream": stream,
+                "stream_options": stream_options,
+                "stop": stop,
+                "max_tokens": max_tokens,
+                "presence_penalty": presence_penalty,
+                "frequency_penalty": frequency_penalty,
+                "logit_bias": logit_bias,
+                "user": user,
+                "seed": seed,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "response_format": response_format,
+            },
+            stream=stream is True,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return result

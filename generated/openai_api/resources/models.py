@@ -62,7 +62,8 @@ class Models(SyncResource):
         Returns the models currently available to the caller, with basic facts such as their owner. The docs use this endpoint to show the OpenAI-Organization header (curl with both headers, no response shown).
         """
 
-        result: ModelList = self._client._request(
+        result: ModelList
+        result = self._client._request(
             _MODELS_LIST,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -90,7 +91,8 @@ class Models(SyncResource):
           model: The id of the model to look up, such as text-davinci-003.
         """
 
-        result: Model = self._client._request(
+        result: Model
+        result = self._client._request(
             _MODELS_RETRIEVE,
             path={
                 "model": model,
@@ -121,7 +123,8 @@ class AsyncModels(AsyncResource):
         Returns the models currently available to the caller, with basic facts such as their owner. The docs use this endpoint to show the OpenAI-Organization header (curl with both headers, no response shown).
         """
 
-        result: ModelList = await self._client._request(
+        result: ModelList
+        result = await self._client._request(
             _MODELS_LIST,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -149,7 +152,8 @@ class AsyncModels(AsyncResource):
           model: The id of the model to look up, such as text-davinci-003.
         """
 
-        result: Model = await self._client._request(
+        result: Model
+        result = await self._client._request(
             _MODELS_RETRIEVE,
             path={
                 "model": model,

@@ -58,7 +58,8 @@ class Models(SyncResource):
         Returns the models that the chat completion endpoint accepts. The docs ask for Accept: application/json on every call; the spec needs no parameter for it, because the client derives Accept from the response's media type (application/json). The required X-Requested-With header is sent automatically.
         """
 
-        result: ModelList = self._client._request(
+        result: ModelList
+        result = self._client._request(
             _MODELS_LIST,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -86,7 +87,8 @@ class AsyncModels(AsyncResource):
         Returns the models that the chat completion endpoint accepts. The docs ask for Accept: application/json on every call; the spec needs no parameter for it, because the client derives Accept from the response's media type (application/json). The required X-Requested-With header is sent automatically.
         """
 
-        result: ModelList = await self._client._request(
+        result: ModelList
+        result = await self._client._request(
             _MODELS_LIST,
             extra_headers=extra_headers,
             extra_query=extra_query,

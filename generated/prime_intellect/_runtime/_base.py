@@ -11,12 +11,10 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as _dt
-import email.utils
 import enum
 import json
 import logging
 import os
-import random
 import time
 import uuid
 from decimal import Decimal
@@ -24,8 +22,9 @@ from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 
 import httpx
 
-from ._api import ApiInfo, Operation
+from ._api import ApiInfo, Operation, StreamSpec
 from ._params import encode_headers, encode_query, iso_duration
+from ._retries import Attempts, RetryPolicy
 from ._types import NOT_GIVEN, NotGiven
 from .errors import (
     APIConnectionError,
@@ -33,6 +32,8 @@ from .errors import (
     APIStatusError,
     APITimeoutError,
     MissingCredentialError,
+    error_body,
+    error_summary,
     status_error_class,
 )
 from .streaming import AsyncStream, Stream
@@ -52,6 +53,10 @@ __all__ = [
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 
 _REDACTED = "[REDACTED]"
+_MIN_REDACTED = 4
+# A stream call prefers the event stream but takes a JSON error: some servers
+# (Laravel's, for one) answer HTML error pages to a request that accepts no JSON.
+_STREAM_ACCEPT = "text/event-stream, application/json;q=0.9"
 _Self = TypeVar("_Self", bound="BaseClient")
 
 
@@ -100,35 +105,6 @@ def _scalar_text(value: Any) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     return str(value)
-
-
-def _error_body(response: httpx.Response) -> Any:
-    content = response.content
-    if not content:
-        return None
-    ctype = response.headers.get("content-type", "")
-    if "json" in ctype or content[:1] in (b"{", b"["):
-        try:
-            return json.loads(content)
-        except ValueError:
-            pass
-    return response.text
-
-
-def _error_summary(body: Any) -> str:
-    if body is None:
-        return "(empty body)"
-    if isinstance(body, dict):
-        err = body.get("error")
-        if isinstance(err, dict) and isinstance(err.get("message"), str):
-            return str(err["message"])
-        if isinstance(err, str):
-            return err
-        if isinstance(body.get("message"), str):
-            return str(body["message"])
-        return json.dumps(body, ensure_ascii=False)[:500]
-    text = str(body).strip()
-    return text[:500] + ("..." if len(text) > 500 else "")
 
 
 class BaseClient:
@@ -226,9 +202,14 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def _redact(self, text: str) -> str:
-        """``text`` with every credential value replaced by ``[REDACTED]``."""
+        """``text`` with every credential value replaced by ``[REDACTED]``.
+
+        Values shorter than four characters are left alone: replacing every
+        "42" (a team id, say) would mangle messages ("HTTP 429"), and so short
+        a value protects nothing anyway.
+        """
         for value in self._secrets.values():
-            if value and value in text:
+            if len(value) >= _MIN_REDACTED and value in text:
                 text = text.replace(value, _REDACTED)
         return text
 
@@ -305,7 +286,7 @@ class BaseClient:
         url = self.base_url + op.format_path(path)
         all_headers = dict(auth_headers)
         if stream:
-            all_headers["Accept"] = "text/event-stream"
+            all_headers["Accept"] = _STREAM_ACCEPT
         elif op.accept is not None:
             all_headers["Accept"] = op.accept
         if headers:
@@ -361,45 +342,79 @@ class BaseClient:
         )
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
         secret = self._secret_header_names()
         shown = {
             k: (_REDACTED if k.lower() in secret else v)
             for k, v in request.headers.items()
         }
+        # Redacted by value too: a credential can also travel in a header
+        # the caller added (default_headers, extra_headers).
         log.debug(
-            "%s %s%s headers=%s",
-            request.method,
-            self._redact(str(request.url.copy_with(query=None))),
-            f" (retry {attempt})" if attempt else "",
-            shown,
+            "%s",
+            self._redact(
+                f"{request.method} {request.url.copy_with(query=None)}"
+                f"{f' (retry {attempt})' if attempt else ''} headers={shown}"
+            ),
         )
 
     # -- responses ----------------------------------------------------------------
 
-    def _should_retry(self, response: httpx.Response) -> bool:
-        override = response.headers.get("x-should-retry")
-        if override == "true":
-            return True
-        if override == "false":
-            return False
-        status = response.status_code
-        return status in (408, 409, 429) or status >= 500
+    def _attempts(self, max_retries: int | NotGiven) -> Attempts:
+        """The retry budget of one call (the client's ``max_retries`` unless the call gives one)."""
+        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
+        if retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        policy = RetryPolicy(
+            self.INITIAL_RETRY_DELAY, self.MAX_RETRY_DELAY, self.MAX_RETRY_AFTER
+        )
+        return Attempts(policy, retries)
 
-    def _retry_delay(self, response: httpx.Response | None, attempt: int) -> float:
-        """Seconds to wait before retry number ``attempt + 1``."""
-        if response is not None:
-            after = _retry_after(response.headers)
-            if after is not None:
-                return min(max(after, 0.0), self.MAX_RETRY_AFTER)
-        delay = min(self.INITIAL_RETRY_DELAY * (2.0**attempt), self.MAX_RETRY_DELAY)
-        return delay * (1.0 - 0.25 * random.random())
+    def _retry_after_error(
+        self, attempts: Attempts, request: httpx.Request, exc: Exception
+    ) -> float | None:
+        """The wait before re-sending after a transport error, or ``None``: give up."""
+        delay = attempts.next_delay(None)
+        if delay is not None:
+            log.debug(
+                "%s %s: %s; retrying in %.2f s",
+                request.method,
+                request.url.path,
+                type(exc).__name__,
+                delay,
+            )
+        return delay
+
+    def _retry_after_response(
+        self, attempts: Attempts, response: httpx.Response
+    ) -> float | None:
+        """The wait before re-sending after ``response``, or ``None``: it is the answer."""
+        if response.is_success:
+            return None
+        delay = attempts.next_delay(response)
+        if delay is not None:
+            log.debug(
+                "%s %s: HTTP %d; retrying in %.2f s",
+                response.request.method,
+                response.request.url.path,
+                response.status_code,
+                delay,
+            )
+        return delay
+
+    @staticmethod
+    def _stream_spec(op: Operation) -> StreamSpec:
+        if op.stream is None:
+            raise TypeError(f"{op.method} {op.path} does not stream")
+        return op.stream
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
-        body = _error_body(response)
+        body = error_body(response)
         request = response.request
         message = self._redact(
             f"{request.method} {request.url.path}: HTTP {response.status_code} "
-            f"{response.reason_phrase}: {_error_summary(body)}"
+            f"{response.reason_phrase}: {error_summary(body)}"
         )
         return status_error_class(response.status_code)(
             message, response=response, body=body
@@ -411,7 +426,8 @@ class BaseClient:
         where = f"{request.method} {request.url.path}"
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(
-                f"{where}: timed out ({type(exc).__name__})", request=request
+                f"{where}: timed out ({type(exc).__name__}{_timeout_text(request)})",
+                request=request,
             )
         return APIConnectionError(
             self._redact(f"{where}: connection error: {type(exc).__name__}: {exc}"),
@@ -441,24 +457,10 @@ class BaseClient:
         return None
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    ms = headers.get("retry-after-ms")
-    if ms is not None:
-        try:
-            return float(ms) / 1000.0
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_tz(value)
-    if parsed is None:
-        return None
-    return email.utils.mktime_tz(parsed) - time.time()
+def _timeout_text(request: httpx.Request) -> str:
+    timeout = request.extensions.get("timeout")
+    read = timeout.get("read") if isinstance(timeout, dict) else None
+    return f" after {read:g} s" if isinstance(read, (int, float)) else ""
 
 
 def _multipart(
@@ -545,54 +547,53 @@ class SyncAPIClient(BaseClient):
             extra_body,
             timeout,
         )
-        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
-        response = self._send(http, request, retries, stream)
-        if stream:
-            assert op.stream is not None, f"{op.method} {op.path} does not stream"
-            return Stream(
-                response,
-                op.stream,
-                request,
-                self._redact,
-                resend=(
-                    (lambda: self._send(http, request, 0, True))
-                    if retries > 0
-                    else None
-                ),
-            )
-        return self._result(op, response)
+        spec = self._stream_spec(op) if stream else None
+        attempts = self._attempts(max_retries)
+        response = self._send(http, request, attempts, stream)
+        if spec is None:
+            return self._result(op, response)
+
+        def resend() -> httpx.Response | None:
+            delay = attempts.next_delay(None)
+            if delay is None:
+                return None
+            _sleep(delay)
+            return self._send(http, request, attempts, True)
+
+        return Stream(response, spec, request, self._redact, resend)
 
     def _send(
-        self, http: httpx.Client, request: httpx.Request, retries: int, stream: bool
+        self,
+        http: httpx.Client,
+        request: httpx.Request,
+        attempts: Attempts,
+        stream: bool,
     ) -> httpx.Response:
-        attempt = 0
+        """Send until a response is final or the retries run out; raise for an error status."""
         while True:
-            if log.isEnabledFor(logging.DEBUG):
-                self._log_request(request, attempt)
+            self._log_request(request, attempts.used)
             try:
                 response = http.send(request, stream=stream)
             except httpx.TransportError as exc:
-                if attempt < retries:
-                    time.sleep(self._retry_delay(None, attempt))
-                    attempt += 1
-                    continue
-                raise self._connection_error(request, exc) from None
-            if response.is_success:
-                return response
-            if attempt < retries and self._should_retry(response):
-                delay = self._retry_delay(response, attempt)
-                response.close()
-                time.sleep(delay)
-                attempt += 1
+                delay = self._retry_after_error(attempts, request, exc)
+                if delay is None:
+                    raise self._connection_error(request, exc) from None
+                _sleep(delay)
                 continue
-            try:
-                if stream:
-                    response.read()
-            except httpx.TransportError as exc:
-                raise self._connection_error(request, exc) from None
-            finally:
-                response.close()
-            raise self._status_error(response)
+            delay = self._retry_after_response(attempts, response)
+            if delay is None:
+                break
+            response.close()
+            _sleep(delay)
+        if response.is_success:
+            return response
+        try:
+            response.read()  # a streamed error body has not been read yet
+        except httpx.TransportError as exc:
+            raise self._connection_error(request, exc) from None
+        finally:
+            response.close()
+        raise self._status_error(response)
 
     def close(self) -> None:
         """Close the underlying httpx client (unless it was passed in by the caller)."""
@@ -673,58 +674,53 @@ class AsyncAPIClient(BaseClient):
             extra_body,
             timeout,
         )
-        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
-        response = await self._send(http, request, retries, stream)
-        if stream:
-            assert op.stream is not None, f"{op.method} {op.path} does not stream"
+        spec = self._stream_spec(op) if stream else None
+        attempts = self._attempts(max_retries)
+        response = await self._send(http, request, attempts, stream)
+        if spec is None:
+            return self._result(op, response)
 
-            async def resend() -> httpx.Response:
-                return await self._send(http, request, 0, True)
+        async def resend() -> httpx.Response | None:
+            delay = attempts.next_delay(None)
+            if delay is None:
+                return None
+            await _async_sleep(delay)
+            return await self._send(http, request, attempts, True)
 
-            return AsyncStream(
-                response,
-                op.stream,
-                request,
-                self._redact,
-                resend=resend if retries > 0 else None,
-            )
-        return self._result(op, response)
+        return AsyncStream(response, spec, request, self._redact, resend)
 
     async def _send(
         self,
         http: httpx.AsyncClient,
         request: httpx.Request,
-        retries: int,
+        attempts: Attempts,
         stream: bool,
     ) -> httpx.Response:
-        attempt = 0
+        """Async twin of :meth:`SyncAPIClient._send` (the decisions are shared; only I/O differs)."""
         while True:
-            if log.isEnabledFor(logging.DEBUG):
-                self._log_request(request, attempt)
+            self._log_request(request, attempts.used)
             try:
                 response = await http.send(request, stream=stream)
             except httpx.TransportError as exc:
-                if attempt < retries:
-                    await _async_sleep(self._retry_delay(None, attempt))
-                    attempt += 1
-                    continue
-                raise self._connection_error(request, exc) from None
-            if response.is_success:
-                return response
-            if attempt < retries and self._should_retry(response):
-                delay = self._retry_delay(response, attempt)
-                await response.aclose()
+                delay = self._retry_after_error(attempts, request, exc)
+                if delay is None:
+                    raise self._connection_error(request, exc) from None
                 await _async_sleep(delay)
-                attempt += 1
                 continue
-            try:
-                if stream:
-                    await response.aread()
-            except httpx.TransportError as exc:
-                raise self._connection_error(request, exc) from None
-            finally:
-                await response.aclose()
-            raise self._status_error(response)
+            delay = self._retry_after_response(attempts, response)
+            if delay is None:
+                break
+            await response.aclose()
+            await _async_sleep(delay)
+        if response.is_success:
+            return response
+        try:
+            await response.aread()
+        except httpx.TransportError as exc:
+            raise self._connection_error(request, exc) from None
+        finally:
+            await response.aclose()
+        raise self._status_error(response)
 
     async def close(self) -> None:
         """Close the underlying httpx client (unless it was passed in by the caller)."""
@@ -755,6 +751,10 @@ class AsyncResource:
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 async def _async_sleep(seconds: float) -> None:

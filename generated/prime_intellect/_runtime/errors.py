@@ -16,6 +16,9 @@ Messages never contain credentials: they are built from the method, the URL
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -193,3 +196,52 @@ def _request_of(response: httpx.Response | None) -> httpx.Request | None:
         return response.request
     except RuntimeError:  # a Response built without a request
         return None
+
+
+def error_body(response: httpx.Response) -> Any:
+    """An error response's body: parsed JSON, else its text, else ``None`` when empty."""
+    content = response.content
+    if not content:
+        return None
+    ctype = response.headers.get("content-type", "")
+    if "json" in ctype or content[:1] in (b"{", b"["):
+        try:
+            return json.loads(content)
+        except ValueError:
+            pass
+    return response.text
+
+
+def error_summary(body: Any) -> str:
+    """One line saying what went wrong, from an error body of any usual shape."""
+    if body is None:
+        return "(empty body)"
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict) and isinstance(err.get("message"), str):
+            return str(err["message"])
+        if isinstance(err, str):
+            return err
+        if isinstance(body.get("message"), str):
+            message = str(body["message"])
+            errors = body.get("errors")
+            if isinstance(errors, dict) and errors:
+                # Validation errors keyed by field ({"model": ["... is required."]}):
+                # the summary alone ("Validation error") would not say what is wrong.
+                details = "; ".join(
+                    f"{field}: {' '.join(map(str, problems)) if isinstance(problems, list) else problems}"
+                    for field, problems in errors.items()
+                )
+                message = f"{message} ({details})"
+            return message[:500]
+        return json.dumps(body, ensure_ascii=False)[:500]
+    text = str(body).strip()
+    if text.startswith("<"):
+        # An HTML error page from a proxy or load balancer: keep its words only.
+        text = _HTML_SKIP.sub(" ", text)
+        text = " ".join(html.unescape(_HTML_TAG.sub(" ", text)).split())
+    return text[:500] + ("..." if len(text) > 500 else "")
+
+
+_HTML_SKIP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>")

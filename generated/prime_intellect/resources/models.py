@@ -63,7 +63,8 @@ class Models(SyncResource):
         Returns every model that can currently be used for inference.
         """
 
-        result: ModelList = self._client._request(
+        result: ModelList
+        result = self._client._request(
             _MODELS_LIST,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -91,7 +92,8 @@ class Models(SyncResource):
           model_id: The id of the model, such as meta-llama/llama-3.1-70b-instruct. Model ids contain a slash, and the docs' curl sends it unescaped in the path, so the client keeps "/" as is (x-allow-slash) instead of percent-encoding it as %2F.
         """
 
-        result: Model = self._client._request(
+        result: Model
+        result = self._client._request(
             _MODELS_RETRIEVE,
             path={
                 "model_id": model_id,
@@ -122,7 +124,8 @@ class AsyncModels(AsyncResource):
         Returns every model that can currently be used for inference.
         """
 
-        result: ModelList = await self._client._request(
+        result: ModelList
+        result = await self._client._request(
             _MODELS_LIST,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -150,7 +153,8 @@ class AsyncModels(AsyncResource):
           model_id: The id of the model, such as meta-llama/llama-3.1-70b-instruct. Model ids contain a slash, and the docs' curl sends it unescaped in the path, so the client keeps "/" as is (x-allow-slash) instead of percent-encoding it as %2F.
         """
 
-        result: Model = await self._client._request(
+        result: Model
+        result = await self._client._request(
             _MODELS_RETRIEVE,
             path={
                 "model_id": model_id,

@@ -1,0 +1,99 @@
+"""``diff OLD NEW``: every change between two versions of a spec, breaking or not, for a client user.
+
+Each side is a spec file or ``REV:path`` (the file as it was at a git
+revision, read with ``git show``). See :mod:`.spec` and :mod:`.schema` for
+the rules and :mod:`.report` for the output formats.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ..bundle import bundle
+from ..errors import Finding, SpecError
+from ..load import load_text
+from ..validate import iter_refs, resolve_pointer
+from .model import Change
+from .report import render
+from .spec import diff_specs
+
+__all__ = ["Change", "diff_specs", "load_side", "render"]
+
+
+def _check_refs(data: dict[str, object], shown: str) -> None:
+    """A dangling or external reference makes a side unreadable: say which."""
+    from ..errors import pointer
+
+    problems = []
+    for where, ref in iter_refs(data):
+        at = pointer(where) + "/$ref"
+        if not ref.startswith("#"):
+            problems.append(
+                Finding(
+                    shown,
+                    at,
+                    f"external reference {ref!r}: give the spec as a file so it can be bundled",
+                )
+            )
+            continue
+        try:
+            resolve_pointer(data, ref)
+        except KeyError:
+            problems.append(Finding(shown, at, f"reference {ref!r} does not resolve"))
+    if problems:
+        raise SpecError(problems)
+
+
+def load_side(arg: str, cwd: Path | None = None) -> tuple[str, dict[str, object]]:
+    """The spec named by ``arg`` (a file, or ``REV:path`` from git) and how to show it.
+
+    Raises :class:`SpecError` with a clear message when it cannot be read.
+    """
+    here = cwd or Path.cwd()
+    path = here / arg
+    if path.exists() or ":" not in arg:
+        bundled = bundle(path if path.exists() else Path(arg))
+        _check_refs(bundled.data, bundled.root.display)
+        return bundled.root.display, bundled.data
+    rev, _, rel = arg.partition(":")
+    shown = f"{rev}:{rel}"
+    if not rev or not rel:
+        raise SpecError(
+            [Finding(shown, "#", "expected REV:path, e.g. HEAD~1:specs/openai.yaml")]
+        )
+    try:
+        proc = subprocess.run(
+            ["git", "show", f"{rev}:{rel}"],
+            cwd=here,
+            capture_output=True,
+            timeout=60,
+        )
+    except FileNotFoundError:
+        raise SpecError(
+            [Finding(shown, "#", "git is not installed (needed to read REV:path)")]
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise SpecError(
+            [Finding(shown, "#", "git show did not answer in 60 s")]
+        ) from None
+    if proc.returncode != 0:
+        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SpecError(
+            [
+                Finding(
+                    shown,
+                    "#",
+                    f"git show {rev}:{rel} failed: {reason[-1] if reason else 'no output'}",
+                )
+            ]
+        )
+    try:
+        text = proc.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            [Finding(shown, "#", f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    data = load_text(text, shown).data
+    _check_refs(data, shown)
+    return shown, data

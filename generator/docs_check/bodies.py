@@ -1,0 +1,526 @@
+"""Check a doc's JSON body against the operation's schema, field by field.
+
+Three kinds of problem, each with the doc path of the value and the JSON
+pointer of the schema node responsible:
+
+- ``invalid``: JSON Schema validation fails (wrong type, enum, const, ...),
+  with OAS 3.1 semantics and ``$ref``s resolved (the validator of
+  :mod:`generator.validate`);
+- ``missing-required``: a field the schema requires is absent, unless the
+  doc elided that part (``{...}``, ``"key": ...``);
+- ``undeclared-field``: a field the schema does not declare, even where the
+  schema allows extra fields (the spec lags the docs). Free-form objects
+  (a schema that declares no properties at all) and maps
+  (``additionalProperties: {schema}``) accept any key: the spec chose that;
+- ``read-only-field``: a request sends a ``readOnly`` field (or a response
+  carries a ``writeOnly`` one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from ..errors import escape_pointer_token, pointer, split_pointer
+from ..validate import SPEC_URI, _deref, resolve_pointer
+from .jsonish import Parsed, Path
+
+_COMPONENT = re.compile(r"^#/components/schemas/[^/]+$")
+_FROM_DOC = re.compile(r"^\s*From\s+([^\s:]+)\s*:")
+_JSON_MEDIA = re.compile(
+    r"^application/(?:[\w.+-]*\+)?json\b|^\*/\*$|^application/\*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way a doc body disagrees with the schema."""
+
+    kind: str
+    path: Path
+    message: str
+    schema_pointer: str
+
+
+@dataclass(frozen=True)
+class BodyTarget:
+    """The schema a doc body is checked against, and how reports name the body."""
+
+    what: str  # "the request body of completions.create", "the 200 response of models.list"
+    media_pointer: str
+    schema_pointer: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An example in the spec that says it came from a doc page (``summary: "From x.md: ..."``)."""
+
+    name: str
+    pointer: str  # of the example's value
+    doc_file: str
+    value: Any
+
+
+def loc(path: Path) -> str:
+    """``data[0].id`` for a doc path; ``the body`` for the root."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][\w-]*", part):
+            out += ("." if out else "") + part
+        else:
+            out += f"[{part!r}]"
+    return out or "the body"
+
+
+def json_media(content: Any) -> str | None:
+    """The JSON media type among a content map's keys (``application/json`` first)."""
+    if not isinstance(content, dict):
+        return None
+    keys = [k for k in content if isinstance(k, str)]
+    for key in keys:
+        if key.split(";")[0].strip().lower() == "application/json":
+            return key
+    for key in keys:
+        if _JSON_MEDIA.match(key.split(";")[0].strip()):
+            return key
+    return None
+
+
+def request_target(
+    data: dict[str, Any], op_pointer: str, op: dict[str, Any], name: str
+) -> tuple[BodyTarget | None, str | None]:
+    """Where a request body's schema is; else why there is none to check against."""
+    body, where = _deref(data, op.get("requestBody"), op_pointer + "/requestBody")
+    if not isinstance(body, dict):
+        return None, f"{name} takes no request body in the spec"
+    content = body.get("content")
+    media = json_media(content)
+    if media is None:
+        kinds = ", ".join(content) if isinstance(content, dict) else "nothing"
+        return None, f"{name}'s request body is {kinds} in the spec, not JSON"
+    mptr = f"{where}/content/{escape_pointer_token(media)}"
+    if not isinstance(content, dict) or "schema" not in content[media]:
+        return None, f"{name}'s JSON request body has no schema in the spec"
+    return BodyTarget(f"the request body of {name}", mptr, mptr + "/schema"), None
+
+
+def response_target(
+    data: dict[str, Any],
+    op_pointer: str,
+    op: dict[str, Any],
+    name: str,
+    status: str | None,
+) -> tuple[BodyTarget | None, str | None]:
+    """Where the schema for a response of ``status`` (else the 2xx one) is; else why not."""
+    responses = op.get("responses")
+    if not isinstance(responses, dict):
+        return None, f"{name} has no responses in the spec"
+    keys = [str(k) for k in responses]
+    if status is None:
+        ok = sorted(k for k in keys if k.startswith("2"))
+        chosen = next(
+            (k for k in ok if _has_json(data, responses[k])), ok[0] if ok else None
+        )
+        if chosen is None:
+            return None, f"{name} has no 2xx response in the spec"
+    elif status in keys:
+        chosen = status
+    elif status[0] + "XX" in keys or status[0] + "xx" in keys:
+        chosen = status[0] + ("XX" if status[0] + "XX" in keys else "xx")
+    elif "default" in keys and not status.startswith("2"):
+        chosen = "default"
+    else:
+        return (
+            None,
+            f"the spec lists no {status} response for {name} (it has {', '.join(keys)})",
+        )
+    resp, where = _deref(
+        data,
+        responses[chosen],
+        f"{op_pointer}/responses/{escape_pointer_token(chosen)}",
+    )
+    content = resp.get("content") if isinstance(resp, dict) else None
+    media = json_media(content)
+    label = f"the {status or chosen} response of {name}"
+    if media is None or not isinstance(content, dict) or "schema" not in content[media]:
+        return None, f"{label} has no JSON schema in the spec"
+    mptr = f"{where}/content/{escape_pointer_token(media)}"
+    return BodyTarget(label, mptr, mptr + "/schema"), None
+
+
+def _has_json(data: dict[str, Any], response: Any) -> bool:
+    resp, _ = _deref(data, response, "")
+    return isinstance(resp, dict) and json_media(resp.get("content")) is not None
+
+
+def recorded_examples(data: dict[str, Any], media_pointer: str) -> list[Recorded]:
+    """The media type's examples whose summary names the doc page they came from."""
+    try:
+        media = resolve_pointer(data, media_pointer)
+    except KeyError:
+        return []
+    out: list[Recorded] = []
+    examples = media.get("examples") if isinstance(media, dict) else None
+    for name, example in (examples or {}).items():
+        ex, _ = _deref(data, example, "")
+        if not isinstance(ex, dict) or "value" not in ex:
+            continue
+        m = _FROM_DOC.match(str(ex.get("summary") or ""))
+        if m:
+            out.append(
+                Recorded(
+                    name,
+                    f"{media_pointer}/examples/{escape_pointer_token(name)}/value",
+                    m.group(1),
+                    ex["value"],
+                )
+            )
+    return out
+
+
+def diff(doc: Any, spec: Any, path: Path = ()) -> list[tuple[Path, str]]:
+    """How a doc value differs from the spec's recorded one: (path, what changed)."""
+    if isinstance(doc, dict) and isinstance(spec, dict):
+        out: list[tuple[Path, str]] = []
+        for key in doc:
+            if key not in spec:
+                out.append((path + (key,), f"{loc(path + (key,))} is new"))
+            else:
+                out.extend(diff(doc[key], spec[key], path + (key,)))
+        for key in spec:
+            if key not in doc:
+                out.append((path, f"{loc(path + (key,))} is gone"))
+        return out
+    if isinstance(doc, list) and isinstance(spec, list):
+        out = []
+        for i, (a, b) in enumerate(zip(doc, spec)):
+            out.extend(diff(a, b, path + (i,)))
+        if len(doc) != len(spec):
+            out.append(
+                (path, f"{loc(path)} has {len(doc)} items instead of {len(spec)}")
+            )
+        return out
+    if doc == spec and type(doc) is type(spec):
+        return []
+    return [(path, f"{loc(path)} is {_short(doc)} instead of {_short(spec)}")]
+
+
+def _short(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class BodyChecker:
+    """Checks values against schemas of one spec, in the validator's OAS semantics."""
+
+    def __init__(self, data: dict[str, Any], make_validator: Callable[[str], Any]):
+        self.data = data
+        self.make = make_validator
+
+    def node(self, ptr: str) -> Any:
+        try:
+            return resolve_pointer(self.data, ptr)
+        except KeyError:
+            return None
+
+    def check(
+        self, value: Any, schema_ptr: str, parsed: Parsed | None, role: str
+    ) -> list[Problem]:
+        """Every problem of ``value`` against the schema at ``schema_ptr``."""
+        elided = parsed.elided if parsed is not None else set()
+        problems: list[Problem] = []
+        seen: set[tuple[str, Path, str]] = set()
+        errors = sorted(
+            self.make(schema_ptr).iter_errors(value),
+            key=lambda e: [str(p) for p in e.absolute_path],
+        )
+        for err in errors:
+            path = tuple(err.absolute_path)
+            where = self.error_pointer(schema_ptr, list(err.schema_path))
+            if err.validator == "required":
+                instance = err.instance if isinstance(err.instance, dict) else {}
+                if path in elided:
+                    continue
+                for name in err.validator_value:
+                    if name in instance or ("missing-required", path, name) in seen:
+                        continue
+                    seen.add(("missing-required", path, name))
+                    problems.append(
+                        Problem(
+                            "missing-required",
+                            path,
+                            f"{loc(path)} lacks the required field {name!r}",
+                            where,
+                        )
+                    )
+                continue
+            if path in elided and err.validator in ("minItems", "minProperties"):
+                continue
+            message = _shorten(str(err.message))
+            if err.validator in ("anyOf", "oneOf") and err.context:
+                closest = _closest(err.context)
+                message += f" (closest: {loc(tuple(closest.absolute_path))}: {_shorten(str(closest.message))})"
+            problems.append(Problem("invalid", path, f"{loc(path)}: {message}", where))
+        self.walk(value, schema_ptr, (), role, problems, 0)
+        return problems
+
+    def error_pointer(self, root: str, schema_path: list[Any]) -> str:
+        """The spec pointer of the schema node whose keyword failed.
+
+        The validator's ``schema_path`` does not record the ``$ref``s it went
+        through, so they are followed here wherever the next keyword is not
+        in the node itself; the result names the definition to edit
+        (``#/components/schemas/Model/properties/id``).
+        """
+        where: list[Any] = split_pointer(root)
+        node = self.node(root)
+        for i, token in enumerate(schema_path):
+            hops = 0
+            while (
+                isinstance(node, dict)
+                and isinstance(node.get("$ref"), str)
+                and token not in node
+                and hops < 32
+            ):
+                ref = node["$ref"]
+                ref = ref[len(SPEC_URI) :] if ref.startswith(SPEC_URI) else ref
+                where, node = split_pointer(ref), self.node(ref)
+                hops += 1
+            if i == len(schema_path) - 1:
+                break  # the failing keyword itself: ``where`` is its schema
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif (
+                isinstance(node, list) and isinstance(token, int) and token < len(node)
+            ):
+                node = node[token]
+            else:
+                break
+            where.append(token)
+        return pointer(where)
+
+    # -- the schema parts that apply to a value --------------------------------
+
+    def parts(
+        self, value: Any, ptr: str, seen: frozenset[str] = frozenset()
+    ) -> Iterator[str]:
+        """The schema nodes that together describe ``value``: ``$ref``, ``allOf``, and the fitting ``anyOf``/``oneOf`` branches."""
+        if ptr in seen or len(seen) > 64:
+            return
+        seen = seen | {ptr}
+        node = self.node(ptr)
+        if not isinstance(node, dict):
+            return
+        yield ptr
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            yield from self.parts(value, ref, seen)
+        for i, _ in enumerate(node.get("allOf") or []):
+            yield from self.parts(value, f"{ptr}/allOf/{i}", seen)
+        for keyword in ("anyOf", "oneOf"):
+            branches = [
+                f"{ptr}/{keyword}/{i}" for i, _ in enumerate(node.get(keyword) or [])
+            ]
+            fitting = [b for b in branches if self._fits(b, value)]
+            if not fitting:
+                fitting = [b for b in branches if self._same_kind(b, value)]
+            for branch in fitting:
+                yield from self.parts(value, branch, seen)
+
+    def _fits(self, ptr: str, value: Any) -> bool:
+        try:
+            return bool(self.make(ptr).is_valid(value))
+        except Exception:  # noqa: BLE001 - a broken branch simply does not fit
+            return False
+
+    def _same_kind(self, ptr: str, value: Any) -> bool:
+        kinds: set[str] = set()
+        for part in self.parts(value, ptr):
+            node = self.node(part)
+            t = node.get("type") if isinstance(node, dict) else None
+            kinds.update(
+                [t] if isinstance(t, str) else t if isinstance(t, list) else []
+            )
+            if isinstance(node, dict) and "properties" in node:
+                kinds.add("object")
+            if isinstance(node, dict) and "items" in node:
+                kinds.add("array")
+        if isinstance(value, dict):
+            return "object" in kinds
+        if isinstance(value, list):
+            return "array" in kinds
+        return False
+
+    # -- fields the schema does not declare ------------------------------------
+
+    def walk(
+        self,
+        value: Any,
+        ptr: str,
+        path: Path,
+        role: str,
+        out: list[Problem],
+        depth: int,
+    ) -> None:
+        if depth > 64:
+            return
+        parts = list(self.parts(value, ptr))
+        nodes = [(p, self.node(p)) for p in parts]
+        if isinstance(value, dict):
+            props: dict[str, str] = {}
+            declaring: list[str] = []
+            maps: list[str] = []
+            patterns: list[tuple[str, str]] = []
+            for p, node in nodes:
+                if isinstance(node.get("properties"), dict):
+                    declaring.append(p)
+                    for key in node["properties"]:
+                        props.setdefault(
+                            key, f"{p}/properties/{escape_pointer_token(key)}"
+                        )
+                extra = node.get("additionalProperties")
+                if isinstance(extra, dict) and extra:
+                    maps.append(p + "/additionalProperties")
+                if isinstance(node.get("patternProperties"), dict):
+                    for pattern in node["patternProperties"]:
+                        patterns.append(
+                            (
+                                pattern,
+                                f"{p}/patternProperties/{escape_pointer_token(pattern)}",
+                            )
+                        )
+            if not declaring and not maps and not patterns:
+                return  # a free-form object: the spec accepts any field here
+            # name the schema a reader would open: the first named component
+            # (NewThing, even when its fields come from an allOf part)
+            named = [p for p, _ in nodes if _COMPONENT.match(p)]
+            owner = named[0] if named else declaring[0] if declaring else ptr
+            for key, sub in value.items():
+                if key in props:
+                    self._direction(props[key], sub, path + (key,), role, out)
+                    self.walk(sub, props[key], path + (key,), role, out, depth + 1)
+                    continue
+                pattern_ptr = next(
+                    (pp for pat, pp in patterns if _search(pat, key)), None
+                )
+                if pattern_ptr is not None:
+                    self.walk(sub, pattern_ptr, path + (key,), role, out, depth + 1)
+                elif maps:
+                    self.walk(sub, maps[0], path + (key,), role, out, depth + 1)
+                else:
+                    out.append(
+                        Problem(
+                            "undeclared-field",
+                            path + (key,),
+                            f"{loc(path + (key,))} is not declared by the spec's schema {_schema_name(owner)}",
+                            owner,
+                        )
+                    )
+        elif isinstance(value, list):
+            items = next(
+                (
+                    f"{p}/items"
+                    for p, node in nodes
+                    if isinstance(node.get("items"), dict)
+                ),
+                None,
+            )
+            if items is not None:
+                for i, sub in enumerate(value):
+                    self.walk(sub, items, path + (i,), role, out, depth + 1)
+
+    def _direction(
+        self, prop_ptr: str, value: Any, path: Path, role: str, out: list[Problem]
+    ) -> None:
+        flag = "readOnly" if role == "request" else "writeOnly"
+        for p in self.parts(value, prop_ptr):
+            node = self.node(p)
+            if isinstance(node, dict) and node.get(flag) is True:
+                side = (
+                    "a request sends it"
+                    if role == "request"
+                    else "a response carries it"
+                )
+                out.append(
+                    Problem(
+                        "read-only-field" if role == "request" else "write-only-field",
+                        path,
+                        f"{loc(path)} is {flag} in the spec, but {side} in the doc",
+                        p,
+                    )
+                )
+                return
+
+
+def _closest(context: list[Any]) -> Any:
+    """The most telling error of a failed anyOf/oneOf: from the branch that failed least, and deepest.
+
+    (jsonschema's ``best_match`` prefers shallow errors, which for a union
+    usually names a branch of the wrong shape.)
+    """
+    branches: dict[Any, list[Any]] = {}
+    for sub in context:
+        key = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        branches.setdefault(key, []).append(sub)
+    fewest = min(
+        branches.values(),
+        key=lambda errs: (len(errs), -max(len(e.absolute_path) for e in errs)),
+    )
+    return max(fewest, key=lambda e: len(e.absolute_path))
+
+
+def _shorten(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
+def _search(pattern: str, key: str) -> bool:
+    try:
+        return re.search(pattern, key) is not None
+    except re.error:
+        return False
+
+
+def _schema_name(ptr: str) -> str:
+    m = re.match(r"^#/components/schemas/([^/]+)$", ptr)
+    return m.group(1).replace("~1", "/").replace("~0", "~") if m else ptr
+
+
+def decision_near(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
+    """The ``x-doc-decision`` on the schema node at ``ptr`` or on a schema enclosing it.
+
+    Climbs through schema structure only (``properties/x``, ``items``,
+    ``anyOf/0``, ...), up to the media type's ``schema`` or the component
+    schema, so a decision about something else next door is never quoted.
+    """
+    parts = ptr.lstrip("#").split("/")[1:]
+    while parts:
+        where = "#" + "".join("/" + p for p in parts)
+        try:
+            node = resolve_pointer(data, where)
+        except KeyError:
+            node = None
+        if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
+            return where, " ".join(node["x-doc-decision"].split())
+        if parts[-1] == "schema" or (
+            len(parts) == 3 and parts[:2] == ["components", "schemas"]
+        ):
+            return None
+        parts = parts[:-1]
+    return None
+
+
+def decision_at(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
+    """The ``x-doc-decision`` of the node at ``ptr`` itself (``$ref`` followed): (pointer, text)."""
+    try:
+        node = resolve_pointer(data, ptr)
+    except KeyError:
+        return None
+    node, where = _deref(data, node, ptr)
+    if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
+        return where, " ".join(node["x-doc-decision"].split())
+    return None
