@@ -454,6 +454,8 @@ class TypeBuilder:
             return self._typed(schema, "array", mode, hint, where)
         if "not" in schema:
             self.warn(where, "'not' cannot be expressed as a Python type; typed as Any")
+        if "if" in schema:
+            self.warn(where, "if/then/else is not checked; typed as Any")
         return ANY
 
     def _enum(self, values: list[Any], where: str) -> TypeExpr | None:
@@ -533,6 +535,10 @@ class TypeBuilder:
             if isinstance(schema.get("properties"), dict) and schema["properties"]:
                 return self._define(schema, mode, hint, where, None)
             extra = schema.get("additionalProperties")
+            if "patternProperties" in schema:
+                self.warn(
+                    where, "patternProperties are not checked: any key is accepted"
+                )
             if isinstance(extra, dict) and extra:
                 value = self.expr(
                     extra, mode, hint + "Value", where + "/additionalProperties"

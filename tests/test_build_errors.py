@@ -122,6 +122,8 @@ def test_loosely_typed_constructs_warn_with_their_pointers(
         "#/components/schemas/Pair": "prefixItems (tuples) are not checked",
         "#/components/schemas/Mixed": "allOf combining non-object schemas",
         "#/components/schemas/Fraction": "enum values that Literal cannot hold",
+        "#/components/schemas/Conditional": "if/then/else is not checked",
+        "#/components/schemas/Patterned": "patternProperties are not checked",
         "#/paths/~1holders~1{id}/get/parameters/0/style": "style 'matrix' is not supported",
         "#/paths/~1holders~1{id}/get/parameters/1": "cookie parameters are not supported",
         "#/paths/~1holders~1{id}/get/security/0": "unsupported scheme(s) ['Mtls']",
