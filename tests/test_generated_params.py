@@ -8,7 +8,7 @@ import email.parser
 import email.policy
 import inspect
 import uuid
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -25,12 +25,15 @@ def fx() -> Fixture:
 
 
 @pytest.fixture
-def client(fx: Fixture, server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Any:
+def client(
+    fx: Fixture, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
     for var in ("PARAMS_KEY", "PARAMS_QUERY_KEY", "PARAMS_TOKEN", "PARAMS_BASIC"):
         monkeypatch.delenv(var, raising=False)
-    return fx.module.Params(
+    with fx.module.Params(
         api_key="hk", query_key="qk", token="tok", base_url=server.url
-    )
+    ) as client:
+        yield client
 
 
 def query(rec: Recorded) -> list[tuple[str, str]]:
@@ -233,12 +236,15 @@ def test_second_security_alternative_and_missing_credentials(
         monkeypatch.delenv(var, raising=False)
     server.route("GET", "/bearer-or-basic", Reply(204))
     token = base64.b64encode(b"user:pw").decode()
-    basic = fx.module.Params(api_key="hk", basic_token=token, base_url=server.url)
-    basic.auth.bearer_or_basic()
+    with fx.module.Params(
+        api_key="hk", basic_token=token, base_url=server.url
+    ) as basic:
+        basic.auth.bearer_or_basic()
     assert server.requests[0].headers["authorization"] == f"Basic {token}"
     bare = fx.module.Params(api_key="hk", base_url=server.url)
     with pytest.raises(fx.module.MissingCredentialError, match="token"):
         bare.auth.bearer_or_basic()
     monkeypatch.setenv("PARAMS_TOKEN", "from-env")
-    fx.module.Params(api_key="hk", base_url=server.url).auth.bearer_or_basic()
+    with fx.module.Params(api_key="hk", base_url=server.url) as from_env:
+        from_env.auth.bearer_or_basic()
     assert server.requests[-1].headers["authorization"] == "Bearer from-env"

@@ -11,7 +11,7 @@ import inspect
 import json
 import uuid
 import warnings
-from typing import Any
+from typing import Any, Iterator
 
 import pydantic
 import pytest
@@ -26,8 +26,9 @@ def fx() -> Fixture:
 
 
 @pytest.fixture
-def client(fx: Fixture, server: LocalServer) -> Any:
-    return fx.module.Schemas(api_key="sk-test", base_url=server.url)
+def client(fx: Fixture, server: LocalServer) -> Iterator[Any]:
+    with fx.module.Schemas(api_key="sk-test", base_url=server.url) as client:
+        yield client
 
 
 def validate(tp: Any, data: Any) -> Any:
@@ -377,11 +378,11 @@ async def test_async_client_uses_the_same_types(
 
 def test_openapi_30_nullable(server: LocalServer) -> None:
     fx30 = fixture("schemas_30.yaml")
-    client = fx30.module.Schemas30(base_url=server.url)
     server.route("POST", "/pets", lambda rec: json_reply(rec.json()))
-    pet = client.pets.create(
-        name="rex", nickname=None, owner=None, size=None, weight=None, age=None
-    )
+    with fx30.module.Schemas30(base_url=server.url) as client:
+        pet = client.pets.create(
+            name="rex", nickname=None, owner=None, size=None, weight=None, age=None
+        )
     # nullable fields send null; the others treat None as "not given"
     assert json.loads(server.requests[0].body) == {
         "name": "rex",

@@ -138,8 +138,11 @@ def _attribute_docs(source: str, class_name: str | None) -> dict[str, str]:
     return docs
 
 
-def test_operation_on_the_wire(fx: Fixture, server: LocalServer) -> None:
+def test_operation_on_the_wire(
+    fx: Fixture, server: LocalServer, request: pytest.FixtureRequest
+) -> None:
     client = fx.module.Hostile(api_key="k", base_url=server.url)
+    request.addfinalizer(client.close)
     doc = inspect.getdoc(client.evil.create) or ""
     assert doc.startswith(
         OPERATION["summary"] + "\n\n" + OPERATION["description"] + "\n\nArgs:"

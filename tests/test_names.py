@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import keyword
+from typing import Any, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -156,8 +157,13 @@ def test_every_wire_name_round_trips_through_a_model(fx: Fixture) -> None:
     assert sorted(f.alias or name for name, f in fields.items()) == sorted(WIRE_BODY)
 
 
-def test_wire_names_are_sent_exactly(fx: Fixture, server: LocalServer) -> None:
-    client = fx.module.Names(base_url=server.url)
+@pytest.fixture
+def client(fx: Fixture, server: LocalServer) -> Iterator[Any]:
+    with fx.module.Names(base_url=server.url) as client:
+        yield client
+
+
+def test_wire_names_are_sent_exactly(client: Any, server: LocalServer) -> None:
     server.route("POST", "/records/r%201", lambda rec: json_reply(rec.json()))
     params = inspect.signature(client.records.create).parameters
     by_python = {
@@ -193,9 +199,8 @@ def test_wire_names_are_sent_exactly(fx: Fixture, server: LocalServer) -> None:
 
 
 def test_resources_methods_and_types_named_by_keywords_and_clashes(
-    fx: Fixture, server: LocalServer
+    fx: Fixture, client: Any, server: LocalServer
 ) -> None:
-    client = fx.module.Names(base_url=server.url)
     types = fx.module.types
     # Schemas named like the generated code's own imports keep their name plus "_".
     for name in ("Stream_", "Result_", "Field_", "Any_", "List_", "BaseModel_"):

@@ -182,8 +182,13 @@ CHUNKS = [
 ]
 
 
-def test_chat_completions_on_the_wire(gen: Generated, server: LocalServer) -> None:
-    client = gen.module.OpenaiOpenapi(api_key="sk-test", base_url=server.url)
+@pytest.fixture
+def client(gen: Generated, server: LocalServer) -> Iterator[Any]:
+    with gen.module.OpenaiOpenapi(api_key="sk-test", base_url=server.url) as client:
+        yield client
+
+
+def test_chat_completions_on_the_wire(client: Any, server: LocalServer) -> None:
     completion = {
         "id": "c1",
         "object": "chat.completion",
@@ -216,9 +221,8 @@ def test_chat_completions_on_the_wire(gen: Generated, server: LocalServer) -> No
 
 
 def test_response_stream_events_are_a_discriminated_union(
-    gen: Generated, server: LocalServer
+    gen: Generated, client: Any, server: LocalServer
 ) -> None:
-    client = gen.module.OpenaiOpenapi(api_key="sk-test", base_url=server.url)
     event = {
         "type": "response.output_text.delta",
         "item_id": "i1",
