@@ -74,6 +74,6 @@ def run_process(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str
 def emit(name: str, text: str, data: object) -> None:
     """Print a section and keep its raw data beside it (bench/results/<name>.json)."""
     print(f"\n## {name}\n\n{text}\n")
-    results = ROOT / "bench" / "results"
+    results = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
     results.mkdir(exist_ok=True)
     (results / f"{name}.json").write_text(json.dumps({"machine": machine(), "data": data}, indent=2) + "\n")

@@ -15,7 +15,7 @@ setup_python() {
   local stamp="$ROOT/.venv/.clientgen-installed"
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$PY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+    "$PY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test,bench]"
     touch "$stamp"
   fi
   # The generated packages import by their own names from the venv
