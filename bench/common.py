@@ -34,7 +34,9 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
-def interleaved(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+def interleaved(
+    contenders: dict[str, Callable[[], object]], rounds: int
+) -> dict[str, list[float]]:
     """Run each contender once per round, in turn, ``rounds`` times: seconds per run.
 
     Interleaving spreads machine noise (other processes, CPU frequency) evenly.
@@ -54,21 +56,40 @@ def median(values: Sequence[float]) -> float:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A Markdown table (what BENCHMARKS.md shows)."""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     for row in rows:
         out.append("| " + " | ".join(str(c) for c in row) + " |")
     return "\n".join(out)
 
 
-def run_process(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
-    """Run a command; return (wall seconds, peak RSS in KiB of that process, result)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, subprocess.CompletedProcess(list(argv), proc.returncode, out, err)
+def run_process(
+    argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
+    """Run a command; return (wall seconds, peak RSS in KiB of that process, result).
+
+    Output goes to temporary files, not pipes: a child that writes more than a
+    pipe holds would block while we wait for it.
+    """
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (
+            elapsed,
+            usage.ru_maxrss,
+            subprocess.CompletedProcess(
+                list(argv), proc.returncode, out.read(), err.read()
+            ),
+        )
 
 
 def emit(name: str, text: str, data: object) -> None:
@@ -76,4 +97,6 @@ def emit(name: str, text: str, data: object) -> None:
     print(f"\n## {name}\n\n{text}\n")
     results = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
     results.mkdir(exist_ok=True)
-    (results / f"{name}.json").write_text(json.dumps({"machine": machine(), "data": data}, indent=2) + "\n")
+    (results / f"{name}.json").write_text(
+        json.dumps({"machine": machine(), "data": data}, indent=2) + "\n"
+    )

@@ -20,11 +20,24 @@ COMPLETION = json.dumps(
         "object": "chat.completion",
         "created": 1718000000,
         "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hello!"}, "finish_reason": "stop"}],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hello!"},
+                "finish_reason": "stop",
+            }
+        ],
         "usage": {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11},
     }
 ).encode()
-MODEL = json.dumps({"id": "gpt-4o-mini", "object": "model", "created": 1718000000, "owned_by": "openai"}).encode()
+MODEL = json.dumps(
+    {
+        "id": "gpt-4o-mini",
+        "object": "model",
+        "created": 1718000000,
+        "owned_by": "openai",
+    }
+).encode()
 
 
 def stream_body(n: int) -> bytes:
@@ -35,7 +48,9 @@ def stream_body(n: int) -> bytes:
             "object": "chat.completion.chunk",
             "created": 1718000000,
             "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "delta": {"content": f"w{i} "}, "finish_reason": None}],
+            "choices": [
+                {"index": 0, "delta": {"content": f"w{i} "}, "finish_reason": None}
+            ],
         }
         frames.append(f"data: {json.dumps(chunk)}\n\n")
     frames.append("data: [DONE]\n\n")
@@ -43,7 +58,14 @@ def stream_body(n: int) -> bytes:
 
 
 def response(body: bytes, ctype: bytes) -> bytes:
-    return b"HTTP/1.1 200 OK\r\ncontent-type: " + ctype + b"\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    return (
+        b"HTTP/1.1 200 OK\r\ncontent-type: "
+        + ctype
+        + b"\r\ncontent-length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
 
 
 async def serve(port: int, chunks: int) -> None:
@@ -51,7 +73,9 @@ async def serve(port: int, chunks: int) -> None:
     model = response(MODEL, b"application/json")
     streamed = response(stream_body(chunks), b"text/event-stream")
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def handle(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

@@ -37,8 +37,13 @@ def count_our_operations(package: Path) -> int:
         for cls in tree.body:
             if isinstance(cls, ast.ClassDef) and not cls.name.startswith("Async"):
                 for fn in cls.body:
-                    if isinstance(fn, ast.FunctionDef) and "_request(" in ast.unparse(fn) and not any(
-                        isinstance(d, ast.Name) and d.id == "overload" for d in fn.decorator_list
+                    if (
+                        isinstance(fn, ast.FunctionDef)
+                        and "_request(" in ast.unparse(fn)
+                        and not any(
+                            isinstance(d, ast.Name) and d.id == "overload"
+                            for d in fn.decorator_list
+                        )
                     ):
                         count += 1
     return count
@@ -55,16 +60,38 @@ def spec_operations(spec: Path) -> int:
 
 
 def ours(specs: list[Path], out: Path, lenient: bool = False) -> tuple[float, int, int]:
-    argv = [sys.executable, "-m", "generator", "generate", *map(str, specs), "--out", str(out)]
+    argv = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        *map(str, specs),
+        "--out",
+        str(out),
+    ]
     if lenient:
         argv.append("--lenient")
     seconds, rss, result = run_process(argv, cwd=common.ROOT)
     assert result.returncode == 0, result.stderr.decode()[-2000:]
-    return seconds, rss, sum(count_our_operations(p) for p in out.iterdir() if (p / "resources").is_dir())
+    return (
+        seconds,
+        rss,
+        sum(
+            count_our_operations(p) for p in out.iterdir() if (p / "resources").is_dir()
+        ),
+    )
 
 
 def opc(spec: Path, out: Path) -> tuple[float, int, int]:
-    argv = [str(OPC), "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"]
+    argv = [
+        str(OPC),
+        "generate",
+        "--path",
+        str(spec),
+        "--output-path",
+        str(out),
+        "--overwrite",
+    ]
     seconds, rss, result = run_process(argv, cwd=out.parent)
     assert out.is_dir(), result.stderr.decode()[-2000:]
     return seconds, rss, count_opc_operations(out)
@@ -84,21 +111,62 @@ def synthetic(n: int) -> dict[str, object]:
                 "id": {"type": "string"},
                 "count": {"type": "integer"},
                 "tags": {"type": "array", "items": {"type": "string"}},
-                "child": {"type": "object", "properties": {"name": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
+                "child": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "at": {"type": "string", "format": "date-time"},
+                    },
+                },
             },
         }
         op: dict[str, object] = {
             "operationId": f"things{i}.{method}_thing",
-            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Thing{k}"}}}}},
+            "parameters": [
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/Thing{k}"}
+                        }
+                    },
+                }
+            },
         }
         if method in ("post", "put"):
-            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Thing{k}"}}}}
-        item = paths.setdefault(f"/things{i}/{{id}}", {"parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]})
+            op["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/Thing{k}"}
+                    }
+                },
+            }
+        item = paths.setdefault(
+            f"/things{i}/{{id}}",
+            {
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ]
+            },
+        )
         item[method] = op
     return {
         "openapi": "3.1.0",
-        "info": {"title": f"Synthetic {n}", "version": "1", "x-package-name": f"synthetic_{n}", "x-client-name": "Synthetic"},
+        "info": {
+            "title": f"Synthetic {n}",
+            "version": "1",
+            "x-package-name": f"synthetic_{n}",
+            "x-client-name": "Synthetic",
+        },
         "servers": [{"url": "https://example.invalid/v1"}],
         "paths": paths,
         "components": {"schemas": schemas},
@@ -118,7 +186,9 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
         specs = sorted((common.ROOT / "specs").glob("*.yaml"))
         runs = [ours(specs, tmp / f"four{r}") for r in range(args.rounds)]
         t = median([r[0] for r in runs])
-        sections.append(f"Our four specs ({runs[0][2]} operations), median of {args.rounds} runs: {t:.2f} s, peak RSS {max(r[1] for r in runs) / 1024:.0f} MiB.")
+        sections.append(
+            f"Our four specs ({runs[0][2]} operations), median of {args.rounds} runs: {t:.2f} s, peak RSS {max(r[1] for r in runs) / 1024:.0f} MiB."
+        )
         data["four_specs_s"] = t
 
         if not args.skip_official:
@@ -131,14 +201,38 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
             sections.append(
                 f"The official OpenAI spec ({expected} operations in the spec), median of {args.rounds} interleaved runs:\n\n"
                 + table(
-                    ["generator", "time", "peak RSS", "operations generated", "time vs openapi-python-client"],
                     [
-                        ["ours (generate --lenient)", f"{to:.1f} s", f"{max(r[1] for r in rows_ours) / 1024:.0f} MiB", rows_ours[0][2], f"{to / tp:.2f}x"],
-                        ["openapi-python-client 0.29.1", f"{tp:.1f} s", f"{max(r[1] for r in rows_opc) / 1024:.0f} MiB", rows_opc[0][2], "1.00x"],
+                        "generator",
+                        "time",
+                        "peak RSS",
+                        "operations generated",
+                        "time vs openapi-python-client",
+                    ],
+                    [
+                        [
+                            "ours (generate --lenient)",
+                            f"{to:.1f} s",
+                            f"{max(r[1] for r in rows_ours) / 1024:.0f} MiB",
+                            rows_ours[0][2],
+                            f"{to / tp:.2f}x",
+                        ],
+                        [
+                            "openapi-python-client 0.29.1",
+                            f"{tp:.1f} s",
+                            f"{max(r[1] for r in rows_opc) / 1024:.0f} MiB",
+                            rows_opc[0][2],
+                            "1.00x",
+                        ],
                     ],
                 )
             )
-            data["official"] = {"ours_s": to, "opc_s": tp, "ours_ops": rows_ours[0][2], "opc_ops": rows_opc[0][2], "spec_ops": expected}
+            data["official"] = {
+                "ours_s": to,
+                "opc_s": tp,
+                "ours_ops": rows_ours[0][2],
+                "opc_ops": rows_opc[0][2],
+                "spec_ops": expected,
+            }
             keep = common.ROOT / "bench" / "results" / "official"
             shutil.rmtree(keep, ignore_errors=True)
             shutil.copytree(tmp / "official0", keep)
@@ -150,9 +244,29 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
             runs = [ours([spec], tmp / f"syn{n}_{r}") for r in range(args.rounds)]
             t = median([r[0] for r in runs])
             rss = max(r[1] for r in runs) / 1024
-            rows.append([n, f"{t:.2f} s", f"{t / n * 1000:.1f} ms", f"{rss:.0f} MiB", runs[0][2]])
+            rows.append(
+                [
+                    n,
+                    f"{t:.2f} s",
+                    f"{t / n * 1000:.1f} ms",
+                    f"{rss:.0f} MiB",
+                    runs[0][2],
+                ]
+            )
             data[f"synthetic_{n}"] = {"s": t, "rss_mib": rss}
-        sections.append(f"Scaling on synthetic specs (median of {args.rounds} runs):\n\n" + table(["operations", "time", "per operation", "peak RSS", "operations generated"], rows))
+        sections.append(
+            f"Scaling on synthetic specs (median of {args.rounds} runs):\n\n"
+            + table(
+                [
+                    "operations",
+                    "time",
+                    "per operation",
+                    "peak RSS",
+                    "operations generated",
+                ],
+                rows,
+            )
+        )
     emit("generation", "\n\n".join(sections), data)
     return data
 

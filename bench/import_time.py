@@ -36,17 +36,25 @@ COMMANDS = {
 def main(argv: Iterable[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--big", type=Path, default=common.ROOT / "bench" / "results" / "official")
+    parser.add_argument(
+        "--big", type=Path, default=common.ROOT / "bench" / "results" / "official"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     commands = dict(COMMANDS)
     paths = [str(common.GENERATED)]
-    big = sorted(p.name for p in args.big.iterdir() if (p / "__init__.py").exists()) if args.big.is_dir() else []
+    big = (
+        sorted(p.name for p in args.big.iterdir() if (p / "__init__.py").exists())
+        if args.big.is_dir()
+        else []
+    )
     for name in big:
         commands[f"official spec: import {name}; client()"] = (
             f"import {name} as m; getattr(m, [n for n in m.__all__ if not n.startswith('Async')][0])(api_key='k')"
         )
         paths.append(str(args.big))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), PYTHONDONTWRITEBYTECODE="0")
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(paths), PYTHONDONTWRITEBYTECODE="0"
+    )
     for code in commands.values():  # compile .pyc files once, outside the timing
         subprocess.run([sys.executable, "-c", code], env=env, check=True)
     times: dict[str, list[float]] = {k: [] for k in commands}
@@ -56,8 +64,13 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
             subprocess.run([sys.executable, "-c", code], env=env, check=True)
             times[name].append(time.perf_counter() - start)
     floor = median(times["floor: import httpx, pydantic"])
-    rows = [[name, f"{median(ts) * 1000:.0f} ms", f"{median(ts) / floor:.2f}x"] for name, ts in times.items()]
-    text = f"Whole process, median of {args.runs} interleaved runs:\n\n" + table(["command", "time", "vs floor"], rows)
+    rows = [
+        [name, f"{median(ts) * 1000:.0f} ms", f"{median(ts) / floor:.2f}x"]
+        for name, ts in times.items()
+    ]
+    text = f"Whole process, median of {args.runs} interleaved runs:\n\n" + table(
+        ["command", "time", "vs floor"], rows
+    )
     data = {k: median(v) for k, v in times.items()}
     emit("import_time", text, data)
     return data

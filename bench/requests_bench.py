@@ -24,7 +24,13 @@ from typing import Iterable
 import common  # noqa: F401
 from common import emit, interleaved, median, table
 
-BODY = {"model": "gpt-4o-mini", "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]}
+BODY = {
+    "model": "gpt-4o-mini",
+    "messages": [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hi"},
+    ],
+}
 
 
 def free_port() -> int:
@@ -42,9 +48,19 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fast_server.py")), str(port), str(args.chunks)], stdout=subprocess.PIPE)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("fast_server.py")),
+            str(port),
+            str(args.chunks),
+        ],
+        stdout=subprocess.PIPE,
+    )
     try:
-        assert server.stdout is not None and server.stdout.readline().strip() == b"ready"
+        assert (
+            server.stdout is not None and server.stdout.readline().strip() == b"ready"
+        )
         return run(args, f"http://127.0.0.1:{port}/v1")
     finally:
         server.kill()
@@ -95,20 +111,42 @@ def run(args: argparse.Namespace, base: str) -> dict[str, object]:
 
     for fn in (small_ours, small_sdk, small_raw, stream_ours, stream_sdk, stream_raw):
         fn()  # warm up: connections, model schemas, imports
-    small = interleaved({"ours": small_ours, "raw httpx": small_raw, "openai SDK": small_sdk}, args.rounds)
-    stream = interleaved({"ours": stream_ours, "raw httpx + json.loads": stream_raw, "openai SDK": stream_sdk}, args.rounds)
+    small = interleaved(
+        {"ours": small_ours, "raw httpx": small_raw, "openai SDK": small_sdk},
+        args.rounds,
+    )
+    stream = interleaved(
+        {
+            "ours": stream_ours,
+            "raw httpx + json.loads": stream_raw,
+            "openai SDK": stream_sdk,
+        },
+        args.rounds,
+    )
 
     def rows(times: dict[str, list[float]], per: int, floor: str) -> list[list[str]]:
         base_t = median(times[floor])
-        return [[name, f"{median(ts) / per * 1e6:,.0f} µs", f"{median(ts) / base_t:.2f}x"] for name, ts in times.items()]
+        return [
+            [name, f"{median(ts) / per * 1e6:,.0f} µs", f"{median(ts) / base_t:.2f}x"]
+            for name, ts in times.items()
+        ]
 
     text = (
         f"{args.requests:,} sequential small requests (median of {args.rounds} interleaved rounds), time per request:\n\n"
-        + table(["client", "per request", "vs raw httpx"], rows(small, args.requests, "raw httpx"))
+        + table(
+            ["client", "per request", "vs raw httpx"],
+            rows(small, args.requests, "raw httpx"),
+        )
         + f"\n\nOne request streaming {args.chunks} chunks, read to the end ({args.stream_repeats} per round, median of {args.rounds} rounds):\n\n"
-        + table(["client", "per stream", "vs raw httpx + json.loads"], rows(stream, args.stream_repeats, "raw httpx + json.loads"))
+        + table(
+            ["client", "per stream", "vs raw httpx + json.loads"],
+            rows(stream, args.stream_repeats, "raw httpx + json.loads"),
+        )
     )
-    data = {"small": {k: median(v) / args.requests for k, v in small.items()}, "stream": {k: median(v) / args.stream_repeats for k, v in stream.items()}}
+    data = {
+        "small": {k: median(v) / args.requests for k, v in small.items()},
+        "stream": {k: median(v) / args.stream_repeats for k, v in stream.items()},
+    }
     emit("requests", text, data)
     return data
 

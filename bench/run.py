@@ -22,21 +22,36 @@ FIGURES = ("sse", "typed", "requests", "generation", "imports")
 QUICK = {
     "sse": ["--events", "300", "--rounds", "1"],
     "typed": ["--events", "200", "--rounds", "1"],
-    "requests": ["--requests", "20", "--rounds", "1", "--chunks", "10", "--stream-repeats", "2"],
+    "requests": [
+        "--requests",
+        "20",
+        "--rounds",
+        "1",
+        "--chunks",
+        "10",
+        "--stream-repeats",
+        "2",
+    ],
     "generation": ["--rounds", "1", "--skip-official", "--sizes", "8"],
     "imports": ["--runs", "1"],
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("figures", nargs="*", metavar="FIGURE", help=f"any of {', '.join(FIGURES)}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "figures", nargs="*", metavar="FIGURE", help=f"any of {', '.join(FIGURES)}"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round")
     args = parser.parse_args(argv)
     chosen = args.figures or list(FIGURES)
     unknown = [f for f in chosen if f not in FIGURES]
     if unknown:
-        parser.error(f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+        parser.error(
+            f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(FIGURES)}"
+        )
     print(f"# Benchmarks\n\nMachine: {common.machine()}")
     for name in chosen:
         extra = QUICK[name] if args.quick else []

@@ -26,7 +26,14 @@ def make_stream(events: int) -> bytes:
             "created": 1718000000 + i // 50,
             "model": "gpt-4o-mini-2024-07-18",
             "system_fingerprint": "fp_44709d6fcb",
-            "choices": [{"index": 0, "delta": {"content": f" tok{i % 97}"}, "logprobs": None, "finish_reason": None}],
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"content": f" tok{i % 97}"},
+                    "logprobs": None,
+                    "finish_reason": None,
+                }
+            ],
         }
         frames.append("data: " + json.dumps(chunk, separators=(",", ":")) + "\n\n")
     frames.append("data: [DONE]\n\n")
@@ -55,7 +62,9 @@ def httpx_sse(chunks: list[bytes]) -> int:
         def __iter__(self) -> Iterator[bytes]:
             return iter(chunks)
 
-    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Chunks())
+    response = httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, stream=Chunks()
+    )
     n = 0
     for _ in EventSource(response).iter_sse():
         n += 1
@@ -103,16 +112,28 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
         for name, fn in DECODERS.items():
             got = fn(chunks)
             assert got == expected, f"{name} decoded {got} events, expected {expected}"
-        times = interleaved({name: (lambda fn=fn: fn(chunks)) for name, fn in DECODERS.items()}, args.rounds)
+        times = interleaved(
+            {name: (lambda fn=fn: fn(chunks)) for name, fn in DECODERS.items()},
+            args.rounds,
+        )
         ours_t = median(times["ours (iter_sse)"])
         rows = []
         for name, ts in times.items():
             t = median(ts)
-            rows.append([name, f"{expected / t / 1000:,.0f}k", f"{megabytes / t:,.1f}", f"{t / ours_t:.2f}x" if name != "ours (iter_sse)" else "1.00x"])
+            rows.append(
+                [
+                    name,
+                    f"{expected / t / 1000:,.0f}k",
+                    f"{megabytes / t:,.1f}",
+                    f"{t / ours_t:.2f}x" if name != "ours (iter_sse)" else "1.00x",
+                ]
+            )
         data[f"chunk_{size}"] = {name: median(ts) for name, ts in times.items()}
         label = "64 KiB" if size == 65536 else f"{size}-byte"
-        sections.append(f"{label} chunks ({len(chunks):,} chunks, {megabytes:.1f} MB, median of {args.rounds} interleaved rounds):\n\n"
-                        + table(["decoder", "events/s", "MB/s", "ours is faster by"], rows))
+        sections.append(
+            f"{label} chunks ({len(chunks):,} chunks, {megabytes:.1f} MB, median of {args.rounds} interleaved rounds):\n\n"
+            + table(["decoder", "events/s", "MB/s", "ours is faster by"], rows)
+        )
     emit("sse_decode", "\n\n".join(sections), data)
     return data
 

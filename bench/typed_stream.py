@@ -47,8 +47,15 @@ def peer(chunks: list[bytes]) -> int:
             return iter(chunks)
 
     request = httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions")
-    response = httpx2.Response(200, stream=Chunks(), request=request, headers={"content-type": "text/event-stream"})
-    stream = openai.Stream(cast_to=ChatCompletionChunk, response=response, client=_CLIENT)
+    response = httpx2.Response(
+        200,
+        stream=Chunks(),
+        request=request,
+        headers={"content-type": "text/event-stream"},
+    )
+    stream = openai.Stream(
+        cast_to=ChatCompletionChunk, response=response, client=_CLIENT
+    )
     n = 0
     for chunk in stream:
         n += 1
@@ -74,15 +81,33 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
     _SPEC = StreamSpec(ChatCompletionChunk, "[DONE]", True)
     _CLIENT = openai.OpenAI(api_key="sk-bench", base_url="http://127.0.0.1:9/v1")
     chunks = chunked(make_stream(args.events), 65536)
-    assert ours(chunks) == peer(chunks) == args.events  # also warms both (schema building)
-    times = interleaved({"ours Stream": lambda: ours(chunks), "openai SDK Stream": lambda: peer(chunks)}, args.rounds)
+    assert (
+        ours(chunks) == peer(chunks) == args.events
+    )  # also warms both (schema building)
+    times = interleaved(
+        {
+            "ours Stream": lambda: ours(chunks),
+            "openai SDK Stream": lambda: peer(chunks),
+        },
+        args.rounds,
+    )
     t_ours, t_peer = median(times["ours Stream"]), median(times["openai SDK Stream"])
     rows = [
-        ["ours Stream[ChatCompletionChunk]", f"{args.events / t_ours / 1000:,.0f}k", "1.00x"],
-        ["openai SDK Stream[ChatCompletionChunk]", f"{args.events / t_peer / 1000:,.1f}k", f"{t_peer / t_ours:.1f}x"],
+        [
+            "ours Stream[ChatCompletionChunk]",
+            f"{args.events / t_ours / 1000:,.0f}k",
+            "1.00x",
+        ],
+        [
+            "openai SDK Stream[ChatCompletionChunk]",
+            f"{args.events / t_peer / 1000:,.1f}k",
+            f"{t_peer / t_ours:.1f}x",
+        ],
     ]
-    text = (f"{args.events:,} chat.completion.chunk events, 64 KiB chunks, median of {args.rounds} interleaved rounds:\n\n"
-            + table(["stream", "events/s", "ours is faster by"], rows))
+    text = (
+        f"{args.events:,} chat.completion.chunk events, 64 KiB chunks, median of {args.rounds} interleaved rounds:\n\n"
+        + table(["stream", "events/s", "ours is faster by"], rows)
+    )
     data = {"events": args.events, "ours_s": t_ours, "openai_s": t_peer}
     emit("typed_stream", text, data)
     return data

@@ -77,7 +77,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
             print(w, file=sys.stderr)
     # The public-surface changelog (issue 5) compares with what is on disk, so
     # it is worked out before the packages are replaced.
-    surface_changes = changelog(result.packages, out)
+    counts = {
+        name: (
+            sum(len(r.methods) for m in api.resources for r in m.resource.walk()),
+            len(api.type_names),
+        )
+        for name, api in result.apis.items()
+    }
+    surface_changes = changelog(result.packages, out, counts)
     pruned = write_packages(result.packages, out, prune=default and not args.out)
     elapsed = time.perf_counter() - started
     for name, files in result.packages.items():

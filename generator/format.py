@@ -14,10 +14,8 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
-import black
-
-MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=88)
 RUFF_ARGS = (
     "format",
     "--isolated",
@@ -37,8 +35,10 @@ def format_source(path: str, source: str) -> str:
     """``source`` as black formats it (non-Python files are returned unchanged)."""
     if not path.endswith(".py"):
         return source
+    import black  # only when asked for: importing it takes longer than ruff formats a package
+
     try:
-        return black.format_str(source, mode=MODE)
+        return black.format_str(source, mode=black_mode())
     except black.InvalidInput as exc:
         line = _line_number(str(exc))
         context = ""
@@ -49,6 +49,13 @@ def format_source(path: str, source: str) -> str:
         raise FormatError(
             f"{path}: generated code does not parse ({exc}){context}"
         ) from None
+
+
+def black_mode() -> Any:
+    """The black settings our output follows (line length 88, Python 3.10)."""
+    import black
+
+    return black.Mode(target_versions={black.TargetVersion.PY310}, line_length=88)
 
 
 def formatter() -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from .build import build
 from .errors import Finding, SpecError
@@ -11,7 +15,7 @@ from .format import format_files
 from .ir import Api
 from .load import LoadedSpec, load_spec
 from .render import render, runtime_files
-from .validate import Report, validate_spec
+from .validate import Report, check_structure, validate_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS_DIR = ROOT / "specs"
@@ -47,16 +51,21 @@ def check_spec(
             for w in report.warnings
         )
         report.warnings = []
-    if lenient and report.errors:
-        structural = [e for e in report.errors if _is_structural(e)]
-        softened = [
-            Finding(e.file, e.pointer, e.message, "warning", e.line)
-            for e in report.errors
-            if not _is_structural(e)
-        ]
-        report.errors = structural
-        report.warnings = softened + report.warnings
+    if lenient:
+        soften(report)
     return report
+
+
+def soften(report: Report) -> None:
+    """Lenient mode: errors that do not stop code generation become warnings."""
+    structural = [e for e in report.errors if _is_structural(e)]
+    softened = [
+        Finding(e.file, e.pointer, e.message, "warning", e.line)
+        for e in report.errors
+        if not _is_structural(e)
+    ]
+    report.errors = structural
+    report.warnings = softened + report.warnings
 
 
 def _is_structural(finding: Finding) -> bool:
@@ -85,30 +94,58 @@ def generate_one(
 def run(
     spec_paths: list[Path], *, lenient: bool = False, strict: bool = False
 ) -> Generated:
-    """Load, validate and generate every spec; raise :class:`SpecError` with all errors of all specs."""
+    """Load, validate and generate every spec; raise :class:`SpecError` with all errors of all specs.
+
+    Validating a big spec takes longer than generating it, and the two do
+    not depend on each other once the structure checks passed: each spec is
+    validated in a forked child while this process generates, and the output
+    is kept only if the child finds nothing that stops generation.
+    """
     result = Generated()
     errors: list[Finding] = []
-    loaded: list[LoadedSpec] = []
+    pending: list[tuple[LoadedSpec, Callable[[], Report]]] = []
     for path in spec_paths:
         try:
             spec = load_spec(path)
         except SpecError as exc:
             errors.extend(exc.findings)
             continue
-        report = check_spec(spec, lenient=lenient, strict=strict)
-        errors.extend(report.errors)
-        result.warnings.extend(report.warnings)
-        if report.ok:
-            loaded.append(spec)
-    if errors:
-        raise SpecError(errors)
-    owners: dict[str, str] = {}
-    for spec in loaded:
-        try:
-            api, files = generate_one(spec, lenient=lenient)
-        except SpecError as exc:
-            errors.extend(exc.findings)
+        structure = Report()
+        check_structure(spec, structure)
+        if lenient:
+            soften(structure)  # its warnings come again from the full check below
+        if structure.errors:
+            errors.extend(structure.errors)
             continue
+        pending.append(
+            (spec, background(check_spec, spec, lenient=lenient, strict=strict))
+        )
+    generated: list[
+        tuple[LoadedSpec, tuple[Api, dict[str, str]] | SpecError | None]
+    ] = []
+    for spec, _ in pending:
+        try:
+            generated.append((spec, generate_one(spec, lenient=lenient)))
+        except SpecError as exc:
+            generated.append((spec, exc))
+        except (
+            Exception
+        ):  # noqa: BLE001 - an invalid spec may break build; validation will say why
+            generated.append((spec, None))
+    reports = [report() for _, report in pending]
+    owners: dict[str, str] = {}
+    for (spec, outcome), report in zip(generated, reports):
+        result.warnings.extend(report.warnings)
+        if report.errors:
+            errors.extend(report.errors)
+            continue
+        if outcome is None:
+            # Valid, yet build failed: a generator bug. Run it again to raise it.
+            outcome = generate_one(spec, lenient=lenient)
+        if isinstance(outcome, SpecError):
+            errors.extend(outcome.findings)
+            continue
+        api, files = outcome
         if api.package in owners:
             errors.append(
                 spec.finding(
@@ -123,3 +160,61 @@ def run(
     if errors:
         raise SpecError(errors)
     return result
+
+
+def background(
+    fn: Callable[..., Report], *args: Any, **kwargs: Any
+) -> Callable[[], Report]:
+    """Start ``fn(*args, **kwargs)`` in a forked child; the returned callable waits for its result.
+
+    Falls back to running it right away where forking is unsafe or unavailable:
+    other threads running (a fork copies their locks in whatever state), or
+    no ``os.fork`` (Windows).
+    """
+    if (
+        not hasattr(os, "fork")
+        or threading.active_count() > 1
+        or os.environ.get("CLIENTGEN_NO_FORK")
+    ):
+        value = fn(*args, **kwargs)
+        return lambda: value
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send the pickled outcome, leave at once
+        code = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = pickle.dumps((True, fn(*args, **kwargs)))
+            except (
+                BaseException
+            ) as exc:  # noqa: BLE001 - hand any failure to the parent
+                payload = pickle.dumps((False, _picklable(exc)))
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+
+    def wait() -> Report:
+        with os.fdopen(read_fd, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+        if not payload:
+            raise RuntimeError("the validation process died without a result")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return wait
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.dumps(exc)
+        return exc
+    except Exception:  # noqa: BLE001
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

@@ -20,7 +20,13 @@ def test_every_benchmark_runs_at_tiny_sizes(tmp_path: Path) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    for figure in ("sse_decode", "typed_stream", "requests", "generation", "import_time"):
+    for figure in (
+        "sse_decode",
+        "typed_stream",
+        "requests",
+        "generation",
+        "import_time",
+    ):
         data = json.loads((tmp_path / f"{figure}.json").read_text())
         assert data["machine"] and data["data"], figure
     assert "| ours (iter_sse) |" in result.stdout and "openai SDK" in result.stdout

@@ -182,3 +182,16 @@ def test_generate_prints_what_changed_and_nothing_when_nothing_did(
         "      ~ field total_tokens: Optional[int] = None -> Optional[float] = None",
         "generated 1 package(s) in " + lines[start + 8].split(" in ")[1],
     ]
+
+
+def test_new_package_counts_from_the_ir_equal_the_parsed_surface() -> None:
+    from generator import pipeline
+
+    result = pipeline.run(pipeline.default_specs())
+    for name, api in result.apis.items():
+        parsed = surface(result.packages[name])
+        methods = sum(len(r.methods) for m in api.resources for r in m.resource.walk())
+        assert (methods, len(api.type_names)) == (
+            len(parsed.methods),
+            len(parsed.types),
+        ), name

@@ -23,7 +23,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.format import MODE
+from generator.format import black_mode
 from generator.render import clean_doc, docstring
 from tests.support.fixture_packages import FIXTURES, Fixture, fixture
 from tests.support.server import LocalServer, json_reply
@@ -205,7 +205,9 @@ def test_any_description_reads_back_through_black_and_getdoc(text: str) -> None:
         f"class A:\n    {cls_doc}\n\n    def f(self) -> None:\n        {method_doc}\n"
         "        return None\n"
     )
-    assert black.format_str(source, mode=MODE) == source  # black changes nothing
+    assert (
+        black.format_str(source, mode=black_mode()) == source
+    )  # black changes nothing
     namespace: dict[str, Any] = {}
     exec(compile(source, "<doc>", "exec"), namespace)
     expected = clean_doc(text)

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..errors import Finding, SpecError
 from ..load import display_name, load_spec
-from ..validate import Report, _check_structure
+from ..validate import Report, check_structure
 from .check import DocsChecker
 from .findings import GROUPS, DocFinding
 from .report import DocsReport, render_json, render_text
@@ -71,7 +71,7 @@ def docs_check(spec_path: str | Path, doc_paths: Sequence[str | Path]) -> DocsRe
     except SpecError as exc:
         raise DocsCheckInputError([f.format() for f in exc.findings]) from None
     structure = Report()
-    if not _check_structure(spec, structure):
+    if not check_structure(spec, structure):
         raise DocsCheckInputError([f.format() for f in structure.errors])
     texts: list[tuple[str, str]] = []
     problems: list[str] = []
