@@ -87,3 +87,45 @@ def test_yaml_error_has_line(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
         load_spec(p)
     assert info.value.findings[0].line == 4
+
+
+def _all_paths(node: object, path: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    import yaml
+
+    yield path
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                yield from _all_paths(v, path + (k.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            yield from _all_paths(v, path + (str(i),))
+
+
+def _spec_files() -> list[Path]:
+    from tests.support.packages import REAL_SPECS, ROOT
+
+    fixtures = [
+        p
+        for p in sorted((ROOT / "tests" / "fixtures").rglob("*.yaml"))
+        if p.name != "bad_yaml.yaml"
+    ]
+    files = sorted((ROOT / "specs").glob("*.yaml")) + fixtures
+    return files + [REAL_SPECS / "openai-openapi.yaml"]
+
+
+@pytest.mark.parametrize("path", _spec_files(), ids=lambda p: p.name)
+def test_fast_line_index_agrees_with_the_composed_tree(path: Path) -> None:
+    from generator import load
+    from generator.errors import pointer
+
+    text = path.read_text(encoding="utf-8")
+    root = load._compose(text)
+    assert root is not None
+    paths = list(_all_paths(root))
+    step = max(1, len(paths) // 5000)  # the official spec has 61k nodes: sample it
+    for p in paths[::step]:
+        assert load.line_of(text, pointer(p)) == load._composed_line_of(text, p), (
+            path.name,
+            p,
+        )
