@@ -65,31 +65,28 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(out)
 
 
-def run_process(
-    argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None
-) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
+def run_process(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
     """Run a command; return (wall seconds, peak RSS in KiB of that process, result).
 
+    The peak RSS comes from GNU time, which runs the command from a small
+    process: a child forked straight from this (large) process would start
+    with this process's resident pages, and ``ru_maxrss`` would report those.
     Output goes to temporary files, not pipes: a child that writes more than a
     pipe holds would block while we wait for it.
     """
+    import shutil
     import tempfile
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+        command = [gnu_time, "-f", "%M", "-o", rss.name, *argv] if Path(gnu_time).exists() else list(argv)
         start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=err)
         elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return (
-            elapsed,
-            usage.ru_maxrss,
-            subprocess.CompletedProcess(
-                list(argv), proc.returncode, out.read(), err.read()
-            ),
-        )
+        peak = int(rss.read().strip().splitlines()[-1]) if command[0] == gnu_time else 0
+        return elapsed, peak, subprocess.CompletedProcess(list(argv), proc.returncode, out.read(), err.read())
 
 
 def emit(name: str, text: str, data: object) -> None:
