@@ -65,7 +65,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(out)
 
 
-def run_process(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
+def run_process(
+    argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
     """Run a command; return (wall seconds, peak RSS in KiB of that process, result).
 
     The peak RSS comes from GNU time, which runs the command from a small
@@ -78,15 +80,29 @@ def run_process(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str
     import tempfile
 
     gnu_time = shutil.which("time") or "/usr/bin/time"
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
-        command = [gnu_time, "-f", "%M", "-o", rss.name, *argv] if Path(gnu_time).exists() else list(argv)
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as rss,
+    ):
+        command = (
+            [gnu_time, "-f", "%M", "-o", rss.name, *argv]
+            if Path(gnu_time).exists()
+            else list(argv)
+        )
         start = time.perf_counter()
         proc = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=err)
         elapsed = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
         peak = int(rss.read().strip().splitlines()[-1]) if command[0] == gnu_time else 0
-        return elapsed, peak, subprocess.CompletedProcess(list(argv), proc.returncode, out.read(), err.read())
+        return (
+            elapsed,
+            peak,
+            subprocess.CompletedProcess(
+                list(argv), proc.returncode, out.read(), err.read()
+            ),
+        )
 
 
 def emit(name: str, text: str, data: object) -> None:

@@ -20,7 +20,7 @@ from sse_decode import chunked, make_stream
 
 def ours(chunks: list[bytes]) -> int:
     import httpx
-    from openai_api._runtime import Stream, StreamSpec
+    from openai_api._runtime import Stream
     from openai_api.types import ChatCompletionChunk
 
     class Chunks(httpx.SyncByteStream):

@@ -26,7 +26,6 @@ from .build_expr import (
     literal,
     located,
     same,
-    text,
     union_of,
 )
 from .build_modules import group_modules

@@ -26,3 +26,13 @@ def server(_server_session: LocalServer) -> Iterator[LocalServer]:
     _server_session.reset()
     yield _server_session
     _server_session.reset()
+
+
+@pytest.fixture
+def own_server() -> Iterator[LocalServer]:
+    """A server of the test's own: its connection counts are not disturbed by other tests."""
+    server = LocalServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

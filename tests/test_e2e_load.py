@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Iterator
 
-import pytest
 
 from tests.support.runtime_calls import (
     STREAMING_CALLS,
@@ -20,17 +18,6 @@ from tests.support.runtime_calls import (
     wait_until,
 )
 from tests.support.server import LocalServer, Recorded, Reply
-
-
-@pytest.fixture
-def own_server() -> Iterator[LocalServer]:
-    """A server of the test's own: its connection count is not disturbed by other tests."""
-    server = LocalServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
 
 STREAMS = 100
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.support.fixture_packages import fixture, output_dir
+from tests.support.mypy_check import mypy_strict
 
 SPECS = {
     "schemas.yaml": False,
@@ -21,22 +20,7 @@ def test_mypy_strict_on_fixture_packages(tmp_path: Path) -> None:
     packages = [
         fixture(spec, lenient=lenient).path.name for spec, lenient in SPECS.items()
     ]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            *packages,
-        ],
-        cwd=output_dir(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = mypy_strict(packages, output_dir(), tmp_path / "cache")
     assert result.returncode == 0, result.stdout + result.stderr
     files = sum(1 for p in packages for _ in (output_dir() / p).rglob("*.py"))
     assert f"in {files} source files" in result.stdout  # every file was checked

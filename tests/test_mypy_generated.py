@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.support.mypy_check import mypy_strict
 from tests.support.packages import GENERATED
 
 
@@ -14,20 +13,5 @@ def test_mypy_strict_on_generated_packages(tmp_path: Path) -> None:
         p.name for p in GENERATED.iterdir() if (p / "__init__.py").exists()
     )
     assert len(packages) >= 4
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            *packages,
-        ],
-        cwd=GENERATED,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = mypy_strict(packages, GENERATED, tmp_path / "cache")
     assert result.returncode == 0, result.stdout + result.stderr

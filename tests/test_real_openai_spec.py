@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +25,7 @@ from generator.ir import Api, Method, Resource
 from generator.load import LoadedSpec, load_spec
 from generator.validate import HTTP_METHODS, Report, resolve_pointer
 from generator.write import write_packages
+from tests.support.mypy_check import mypy_strict
 from tests.support.packages import REAL_SPECS, load_package
 from tests.support.server import LocalServer, json_reply, sse_reply
 
@@ -249,20 +248,5 @@ def test_response_stream_events_are_a_discriminated_union(
 
 
 def test_mypy_strict_is_clean(gen: Generated, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            gen.path.name,
-        ],
-        cwd=gen.path.parent,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = mypy_strict([gen.path.name], gen.path.parent, tmp_path / "cache")
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]

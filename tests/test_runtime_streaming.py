@@ -15,7 +15,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -30,17 +29,6 @@ from tests.support.runtime_calls import (
     wait_until,
 )
 from tests.support.server import LocalServer, Reply
-
-
-@pytest.fixture
-def own_server() -> Iterator[LocalServer]:
-    """A server of the test's own: its connection count is not disturbed by other tests."""
-    server = LocalServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
 
 CHAT = next(c for c in STREAMING_CALLS if c.id == "openai_api.chat.completions.create")
 CHUNK_TYPES = {

@@ -10,7 +10,7 @@ in their own direction.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import escape_pointer_token as esc
 from ..validate import HTTP_METHODS
