@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 import httpx
 
 from ._api import ApiInfo, Operation, StreamSpec
-from ._params import encode_headers, encode_query, iso_duration
+from ._params import encode_headers, encode_query, iso_duration, param_text
 from ._retries import Attempts, RetryPolicy
 from ._types import NOT_GIVEN, NotGiven
 from .errors import (
@@ -90,21 +90,6 @@ def _encode_json(data: Any) -> bytes:
         separators=(",", ":"),
         allow_nan=False,
     ).encode("utf-8")
-
-
-def _scalar_text(value: Any) -> Any:
-    """A query or header value as text; lists stay lists (httpx repeats the key)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_scalar_text(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value.isoformat()
-    return str(value)
 
 
 class BaseClient:
@@ -317,8 +302,13 @@ class BaseClient:
             content = _encode_json(payload)
             all_headers["Content-Type"] = "application/json"
         elif kind == "form":
+            # Form fields: a list repeats the key (httpx does that for list values).
             data = {
-                k: _scalar_text(v)
+                k: (
+                    [param_text(x) for x in v]
+                    if isinstance(v, (list, tuple))
+                    else param_text(v)
+                )
                 for k, v in (body or {}).items()
                 if v is not NOT_GIVEN and v is not None
             }
@@ -479,7 +469,7 @@ def _multipart(
             elif isinstance(item, (dict, list)):
                 data.setdefault(key, []).append(_encode_json(item).decode("utf-8"))
             else:
-                data.setdefault(key, []).append(_scalar_text(item))
+                data.setdefault(key, []).append(param_text(item))
     return data, files
 
 
