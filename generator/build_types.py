@@ -45,15 +45,6 @@ from .names import (
 )
 from .validate import resolve_pointer
 
-FORMATS = {
-    "date-time": "datetime.datetime",
-    "date": "datetime.date",
-    "time": "datetime.time",
-    "duration": "datetime.timedelta",
-    "uuid": "uuid.UUID",
-    "binary": "bytes",
-}
-
 _FORMATS = {
     "date-time": "datetime.datetime",
     "date": "datetime.date",

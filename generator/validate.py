@@ -59,6 +59,23 @@ def resolve_pointer(doc: Any, ptr: str) -> Any:
     return node
 
 
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a JSON value ("integer" for ints, never for bools)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
 def iter_refs(
     node: Any, parts: tuple[Any, ...] = ()
 ) -> Iterator[tuple[tuple[Any, ...], str]]:

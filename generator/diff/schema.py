@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..errors import escape_pointer_token, split_pointer
+from ..validate import json_type
 from .model import SchemaChange
 
 TYPE_NAMES = ("string", "integer", "number", "boolean", "object", "array")
@@ -166,23 +167,9 @@ def view(resolver: Resolver, raw: Any, ptr: str) -> View:
         elif v.items is not None:
             types = {"array"}
         elif enum:
-            types = {_json_type(x) for x in enum}
+            types = {json_type(x) for x in enum}
     v.types = frozenset(types) if types is not None and not v.variants else None
     return v
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _covers(wide: frozenset[str], narrow: frozenset[str]) -> bool:

@@ -18,7 +18,7 @@ import re
 from typing import Any, Iterator
 
 from ..errors import escape_pointer_token
-from ..validate import _deref
+from ..validate import _deref, json_type
 from .bodies import BodyChecker, request_target, response_target
 from .items import Table, TableRow
 from .match import Operation
@@ -363,7 +363,7 @@ class TableChecker:
             for value in ([node["const"]] if "const" in node else []) + list(
                 node.get("enum") or []
             ):
-                types.add(_json_type(value))
+                types.add(json_type(value))
             if node.get("nullable") is True:
                 types.add("null")
         return types or None
@@ -399,22 +399,6 @@ class _Absent:
 
 
 _ABSENT: Any = _Absent()
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _fit_row(row: TableRow, width: int) -> TableRow:
