@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from . import build_auth, build_params, build_responses
-from .build_modules import used_extras
 from .build_expr import BuildFailure, text
+from .build_modules import used_extras
 from .build_types import TypeBuilder
-from .errors import Finding, SpecError, pointer
+from .errors import Finding, SpecError
 from .ir import Api, Method, Param, Resource, ResourceModule
 from .load import LoadedSpec
 from .names import (
@@ -32,7 +32,7 @@ from .names import (
     snake,
     snake_identifier,
 )
-from .validate import HTTP_METHODS, resolve_pointer
+from .openapi import HTTP_METHODS, pointer, resolve_pointer
 
 
 @dataclass

@@ -12,9 +12,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .build_expr import PARAM, TypeExpr, text
-from .errors import escape_pointer_token, pointer
 from .ir import Param
 from .names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
+from .openapi import escape_pointer_token, pointer
 
 if TYPE_CHECKING:
     from .build import Builder

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .build_params import JSON_TYPE, given
 from .build_expr import ANY, RESPONSE, TypeExpr
-from .errors import escape_pointer_token
+from .build_params import JSON_TYPE, given
 from .ir import Param, StreamInfo
+from .openapi import escape_pointer_token
 
 if TYPE_CHECKING:
     from .build import Builder

@@ -30,8 +30,8 @@ from .build_expr import (
 )
 from .build_modules import group_modules
 from .build_unions import discriminated
-from .errors import Finding, escape_pointer_token
-from .ir import Alias, Field, Model, TypeModule, TypedDictDef
+from .errors import Finding
+from .ir import Alias, Field, Model, TypedDictDef, TypeModule
 from .names import (
     ANNOTATION_NAMES,
     KEYWORDS,
@@ -43,7 +43,7 @@ from .names import (
     pascal_identifier,
     snake_identifier,
 )
-from .validate import resolve_pointer
+from .openapi import escape_pointer_token, resolve_pointer
 
 _FORMATS = {
     "date-time": "datetime.datetime",

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import escape_pointer_token
-from .names import is_identifier
-
 from .build_expr import RESPONSE, TypeExpr, literal, same, union_of
+from .names import is_identifier
+from .openapi import escape_pointer_token
 
 if TYPE_CHECKING:
     from .build_types import TypeBuilder

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Finding, SpecError, pointer, split_pointer
+from .errors import Finding, SpecError
 from .load import LoadedSpec, load_spec
-from .validate import resolve_pointer
+from .openapi import pointer, resolve_pointer, split_pointer
 
 _COMPONENT = re.compile(r"^#/components/([A-Za-z]+)/([^/]+)$")
 

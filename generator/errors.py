@@ -3,26 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
-
-
-def escape_pointer_token(token: object) -> str:
-    """Escape one JSON pointer reference token (RFC 6901)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def pointer(parts: Iterable[object]) -> str:
-    """Render path parts as a URI-fragment JSON pointer: ``#/paths/~1models/get``."""
-    return "#" + "".join("/" + escape_pointer_token(p) for p in parts)
-
-
-def split_pointer(ptr: str) -> list[str]:
-    """Inverse of :func:`pointer` (accepts ``#/a/b`` or ``/a/b``)."""
-    if ptr.startswith("#"):
-        ptr = ptr[1:]
-    if not ptr:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]]
+from typing import Sequence
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Finding, SpecError, split_pointer
+from .errors import Finding, SpecError
+from .openapi import split_pointer
 
 try:  # the C loader is ~10x faster on big specs; fall back when libyaml is absent
     _BaseLoader: Any = yaml.CSafeLoader

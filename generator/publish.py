@@ -27,8 +27,8 @@ import yaml
 from .bundle import Bundled, bundle
 from .errors import Finding, SpecError
 from .load import load_text
+from .openapi import HTTP_METHODS
 from .pipeline import ROOT, check_spec
-from .validate import HTTP_METHODS
 
 DEFAULT_OUT = ROOT / "publish-out"
 MARKER = ".clientgen-publish"

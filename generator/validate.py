@@ -19,11 +19,22 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
-from .errors import Finding, pointer, split_pointer
+from .errors import Finding
 from .load import LoadedSpec
+from .openapi import (
+    HTTP_METHODS,
+    deref,
+    iter_media_types,
+    iter_operations,
+    iter_path_items,
+    iter_refs,
+    pointer,
+    resolve_pointer,
+    spec_version,
+    split_pointer,
+)
 from .spec_validator import validator_class
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SPEC_URI = "urn:clientgen:spec"
 
 
@@ -40,71 +51,6 @@ class Report:
 
     def all(self) -> list[Finding]:
         return [*self.errors, *self.warnings]
-
-
-def resolve_pointer(doc: Any, ptr: str) -> Any:
-    """The node at JSON pointer ``ptr`` (``#/a/b``); ``KeyError`` when absent."""
-    node = doc
-    for token in split_pointer(ptr):
-        if isinstance(node, Mapping):
-            if token not in node:
-                raise KeyError(token)
-            node = node[token]
-        elif isinstance(node, list):
-            if not token.isdigit() or int(token) >= len(node):
-                raise KeyError(token)
-            node = node[int(token)]
-        else:
-            raise KeyError(token)
-    return node
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a JSON value ("integer" for ints, never for bools)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def iter_refs(
-    node: Any, parts: tuple[Any, ...] = ()
-) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every ``$ref`` string in the document with the path of the object holding it."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(node, parts)]
-    while stack:
-        cur, where = stack.pop()
-        if isinstance(cur, dict):
-            ref = cur.get("$ref")
-            if isinstance(ref, str):
-                yield where, ref
-            for k, v in cur.items():
-                if isinstance(v, (dict, list)):
-                    stack.append((v, where + (k,)))
-        elif isinstance(cur, list):
-            for i, v in enumerate(cur):
-                if isinstance(v, (dict, list)):
-                    stack.append((v, where + (i,)))
-
-
-def spec_version(data: Mapping[str, Any]) -> str | None:
-    """``"3.0"`` or ``"3.1"`` for documents we can read, else ``None``."""
-    v = data.get("openapi")
-    if isinstance(v, str):
-        if v.startswith("3.1."):
-            return "3.1"
-        if v.startswith("3.0."):
-            return "3.0"
-    return None
 
 
 def check_structure(spec: LoadedSpec, report: Report) -> bool:
@@ -265,7 +211,7 @@ def _short_message(err: Any) -> str:
 # --- content checks -----------------------------------------------------------
 
 
-def _example_validator_factory(spec: LoadedSpec, version: str) -> Callable[[str], Any]:
+def example_validator(spec: LoadedSpec, version: str) -> Callable[[str], Any]:
     """Returns ``make(schema_pointer)`` giving a JSON Schema validator for that schema."""
     from openapi_schema_validator import OAS30Validator, OAS31Validator
     from referencing import Registry, Resource
@@ -285,19 +231,6 @@ def _example_validator_factory(spec: LoadedSpec, version: str) -> Callable[[str]
     return make
 
 
-def _deref(data: Mapping[str, Any], node: Any, where: str) -> tuple[Any, str]:
-    """Follow ``$ref`` chains of a non-schema object (example, parameter, response)."""
-    hops = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and hops < 32:
-        where = node["$ref"]
-        try:
-            node = resolve_pointer(data, where)
-        except KeyError:
-            return None, where
-        hops += 1
-    return node, where
-
-
 def _media_examples(
     data: Mapping[str, Any], media: Mapping[str, Any], where: str
 ) -> Iterator[tuple[str, Any]]:
@@ -308,7 +241,7 @@ def _media_examples(
     if isinstance(examples, dict):
         for name, ex in examples.items():
             ex_where = f"{where}/examples/{pointer([name])[2:]}"
-            ex, _ = _deref(data, ex, ex_where)
+            ex, _ = deref(data, ex, ex_where)
             if isinstance(ex, dict) and "value" in ex:
                 yield ex_where + "/value", ex["value"]
 
@@ -325,53 +258,13 @@ def _format_validation_error(err: Any) -> str:
     return f"at {at}: {msg}"
 
 
-def iter_media_types(
-    data: Mapping[str, Any],
-) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """(pointer, content type, media type object) for every request and response body."""
-    for _path, _method, op, op_where in iter_operations(data):
-        body, body_where = _deref(
-            data, op.get("requestBody"), op_where + "/requestBody"
-        )
-        if isinstance(body, dict):
-            for ctype, media in _mapping(body.get("content")).items():
-                if isinstance(media, dict):
-                    yield f"{body_where}/content/{pointer([ctype])[2:]}", ctype, media
-        for status, resp in _mapping(op.get("responses")).items():
-            resp, resp_where = _deref(
-                data, resp, f"{op_where}/responses/{pointer([status])[2:]}"
-            )
-            if isinstance(resp, dict):
-                for ctype, media in _mapping(resp.get("content")).items():
-                    if isinstance(media, dict):
-                        yield f"{resp_where}/content/{pointer([ctype])[2:]}", ctype, media
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    """``value`` if it is a mapping, else an empty one (invalid specs are reported elsewhere)."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def iter_operations(
-    data: Mapping[str, Any],
-) -> Iterator[tuple[str, str, dict[str, Any], str]]:
-    """(path, method, operation object, pointer) for every operation, in spec order."""
-    for path, item in _mapping(data.get("paths")).items():
-        if not isinstance(item, dict) or path.startswith("x-"):
-            continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                yield path, method, op, pointer(["paths", path, method])
-
-
 class _ExampleChecker:
     """Checks example values against schemas, each pair once, into a report."""
 
     def __init__(self, spec: LoadedSpec, version: str, report: Report):
         self.spec = spec
         self.report = report
-        self.make = _example_validator_factory(spec, version)
+        self.make = example_validator(spec, version)
         self.checked: set[str] = set()
 
     def warn(self, where: str, message: str) -> None:
@@ -441,18 +334,16 @@ def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
         for value_where, value in _media_examples(data, media, media_where):
             checker.check(value_where, value, media_where + "/schema", "example")
 
-    for path, item in _mapping(data.get("paths")).items():
-        if not isinstance(item, dict) or path.startswith("x-"):
-            continue
-        lists = [(pointer(["paths", path, "parameters"]), item.get("parameters"))]
+    for _path, item, item_where in iter_path_items(data):
+        lists = [(item_where + "/parameters", item.get("parameters"))]
         lists += [
-            (pointer(["paths", path, m, "parameters"]), item[m].get("parameters"))
+            (f"{item_where}/{m}/parameters", item[m].get("parameters"))
             for m in HTTP_METHODS
             if isinstance(item.get(m), dict)
         ]
         for where, params in lists:
             for i, param in enumerate(params if isinstance(params, list) else []):
-                param, pwhere = _deref(data, param, f"{where}/{i}")
+                param, pwhere = deref(data, param, f"{where}/{i}")
                 if isinstance(param, dict) and "schema" in param:
                     for value_where, value in _media_examples(data, param, pwhere):
                         checker.check(

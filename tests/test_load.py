@@ -117,7 +117,7 @@ def _spec_files() -> list[Path]:
 @pytest.mark.parametrize("path", _spec_files(), ids=lambda p: p.name)
 def test_fast_line_index_agrees_with_the_composed_tree(path: Path) -> None:
     from generator import load
-    from generator.errors import pointer
+    from generator.openapi import pointer
 
     text = path.read_text(encoding="utf-8")
     root = load._compose(text)

@@ -20,10 +20,10 @@ import pydantic
 import pytest
 
 from generator import pipeline
-from generator.errors import split_pointer
 from generator.ir import Api, Method, Resource
 from generator.load import LoadedSpec, load_spec
-from generator.validate import HTTP_METHODS, Report, resolve_pointer
+from generator.openapi import HTTP_METHODS, resolve_pointer, split_pointer
+from generator.validate import Report
 from generator.write import write_packages
 from tests.support.mypy_check import mypy_strict
 from tests.support.packages import REAL_SPECS, load_package

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..bundle import bundle
 from ..errors import Finding, SpecError
 from ..load import load_text
-from ..validate import iter_refs, resolve_pointer
+from ..openapi import iter_refs, resolve_pointer
 from .model import Change
 from .report import render
 from .spec import diff_specs
@@ -23,7 +23,7 @@ __all__ = ["Change", "diff_specs", "load_side", "render"]
 
 def _check_refs(data: dict[str, object], shown: str) -> None:
     """A dangling or external reference makes a side unreadable: say which."""
-    from ..errors import pointer
+    from ..openapi import pointer
 
     problems = []
     for where, ref in iter_refs(data):

@@ -24,8 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ..errors import escape_pointer_token, split_pointer
-from ..validate import json_type
+from ..openapi import escape_pointer_token, json_type, split_pointer
 from .model import SchemaChange
 
 TYPE_NAMES = ("string", "integer", "number", "boolean", "object", "array")

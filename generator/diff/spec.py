@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import escape_pointer_token as esc
-from ..validate import HTTP_METHODS
+from ..openapi import HTTP_METHODS
+from ..openapi import escape_pointer_token as esc
 from .model import Change, SchemaChange
 from .schema import Resolver, SchemaDiff
 

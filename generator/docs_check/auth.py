@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import escape_pointer_token
-from ..validate import _deref
+from ..openapi import deref, escape_pointer_token
 from .curl import Header
 from .match import Operation
 
@@ -83,7 +82,7 @@ class SecurityIndex:
         )
         for name, scheme in ((comps or {}).get("securitySchemes") or {}).items():
             where = f"#/components/securitySchemes/{escape_pointer_token(name)}"
-            scheme, where = _deref(data, scheme, where)
+            scheme, where = deref(data, scheme, where)
             if not isinstance(scheme, dict):
                 continue
             kind = scheme.get("type")
@@ -137,7 +136,7 @@ class SecurityIndex:
             ops = [item] + [v for v in item.values() if isinstance(v, dict)]
             for node in ops:
                 for param in node.get("parameters") or []:
-                    param, _ = _deref(self.data, param, "")
+                    param, _ = deref(self.data, param, "")
                     if (
                         isinstance(param, dict)
                         and param.get("in") == "header"
@@ -161,7 +160,7 @@ def header_params(
     ]
     for params, base in lists:
         for i, param in enumerate(params):
-            param, where = _deref(data, param, f"{base}/{i}")
+            param, where = deref(data, param, f"{base}/{i}")
             if isinstance(param, dict) and param.get("in") == "header":
                 out[str(param.get("name", "")).lower()] = (param, where)
     return out

@@ -22,8 +22,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..errors import escape_pointer_token, pointer, split_pointer
-from ..validate import SPEC_URI, _deref, resolve_pointer
+from ..openapi import (
+    deref,
+    escape_pointer_token,
+    pointer,
+    resolve_pointer,
+    split_pointer,
+)
+from ..validate import SPEC_URI
 from .jsonish import Parsed, Path
 
 _COMPONENT = re.compile(r"^#/components/schemas/[^/]+$")
@@ -93,7 +99,7 @@ def request_target(
     data: dict[str, Any], op_pointer: str, op: dict[str, Any], name: str
 ) -> tuple[BodyTarget | None, str | None]:
     """Where a request body's schema is; else why there is none to check against."""
-    body, where = _deref(data, op.get("requestBody"), op_pointer + "/requestBody")
+    body, where = deref(data, op.get("requestBody"), op_pointer + "/requestBody")
     if not isinstance(body, dict):
         return None, f"{name} takes no request body in the spec"
     content = body.get("content")
@@ -137,7 +143,7 @@ def response_target(
             None,
             f"the spec lists no {status} response for {name} (it has {', '.join(keys)})",
         )
-    resp, where = _deref(
+    resp, where = deref(
         data,
         responses[chosen],
         f"{op_pointer}/responses/{escape_pointer_token(chosen)}",
@@ -152,7 +158,7 @@ def response_target(
 
 
 def _has_json(data: dict[str, Any], response: Any) -> bool:
-    resp, _ = _deref(data, response, "")
+    resp, _ = deref(data, response, "")
     return isinstance(resp, dict) and json_media(resp.get("content")) is not None
 
 
@@ -165,7 +171,7 @@ def recorded_examples(data: dict[str, Any], media_pointer: str) -> list[Recorded
     out: list[Recorded] = []
     examples = media.get("examples") if isinstance(media, dict) else None
     for name, example in (examples or {}).items():
-        ex, _ = _deref(data, example, "")
+        ex, _ = deref(data, example, "")
         if not isinstance(ex, dict) or "value" not in ex:
             continue
         m = _FROM_DOC.match(str(ex.get("summary") or ""))
@@ -520,7 +526,7 @@ def decision_at(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
         node = resolve_pointer(data, ptr)
     except KeyError:
         return None
-    node, where = _deref(data, node, ptr)
+    node, where = deref(data, node, ptr)
     if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
         return where, " ".join(node["x-doc-decision"].split())
     return None

@@ -13,7 +13,8 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ..load import LoadedSpec
-from ..validate import _deref, _example_validator_factory, spec_version
+from ..openapi import deref, spec_version
+from ..validate import example_validator
 from . import jsonish
 from .auth import SecurityIndex
 from .bodies import BodyChecker, decision_near, request_target, response_target
@@ -27,8 +28,8 @@ from .items import (
     CurlItem,
     Defect,
     Endpoint,
-    Heading,
     HeaderItem,
+    Heading,
     JsonItem,
     SdkCall,
     Table,
@@ -59,7 +60,7 @@ class DocsChecker:
         self.data = spec.data
         self.index = SpecIndex(spec)
         self.security = SecurityIndex(spec.data)
-        make = _example_validator_factory(spec, spec_version(spec.data) or "3.1")
+        make = example_validator(spec, spec_version(spec.data) or "3.1")
         self.bodies = BodyChecker(spec.data, make)
         self.tables = TableChecker(self.bodies)
         self.headers = HeaderChecker(self.data, self.security, self.bodies, self.add)
@@ -264,7 +265,7 @@ class DocsChecker:
     def _curl_body(self, doc: str, op: Operation, c: Curl) -> None:
         body = c.body
         if body is None:
-            req, where = _deref(
+            req, where = deref(
                 self.data, op.data.get("requestBody"), op.pointer + "/requestBody"
             )
             if isinstance(req, dict) and req.get("required") is True:
@@ -319,7 +320,7 @@ class DocsChecker:
             (op.data.get("parameters") or [], op.pointer + "/parameters"),
         ):
             for i, param in enumerate(params):
-                param, where = _deref(self.data, param, f"{base}/{i}")
+                param, where = deref(self.data, param, f"{base}/{i}")
                 if isinstance(param, dict) and param.get("in") == "query":
                     declared[str(param.get("name"))] = (param, where)
         keys = {s.query for s in self.security.schemes.values() if s.query}

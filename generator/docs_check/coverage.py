@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Callable
 
-from ..validate import iter_media_types
+from ..openapi import iter_media_types
 from . import jsonish
 from .bodies import BodyTarget, Recorded, decision_at, diff, recorded_examples
 from .findings import DocFinding

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..validate import _deref
+from ..openapi import deref
 from .auth import (
+    _CREDENTIAL_NAME,
     STANDARD_HEADERS,
     SecurityIndex,
-    _CREDENTIAL_NAME,
     header_params,
     media_matches,
     value_defects,
@@ -246,7 +246,7 @@ class HeaderChecker:
                     f"Content-Type: {h.value} is sent without a body",
                 )
                 return True
-            req, where = _deref(
+            req, where = deref(
                 self.data, op.data.get("requestBody"), op.pointer + "/requestBody"
             )
             content = req.get("content") if isinstance(req, dict) else None
@@ -282,7 +282,7 @@ class HeaderChecker:
     def _response_media(self, op: Operation) -> list[str]:
         out: list[str] = []
         for status, resp in (op.data.get("responses") or {}).items():
-            resp, _ = _deref(self.data, resp, "")
+            resp, _ = deref(self.data, resp, "")
             if isinstance(resp, dict) and isinstance(resp.get("content"), dict):
                 out.extend(k for k in resp["content"] if k not in out)
         return out

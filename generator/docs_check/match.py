@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Pattern
 from urllib.parse import urlsplit
 
-from ..errors import pointer
 from ..load import LoadedSpec
-from ..validate import _deref, iter_operations
+from ..openapi import deref, iter_operations, pointer
 
 _PARAM_SEGMENT = re.compile(r"^(?:\{\{?[^{}/]+\}\}?|<[^<>/]+>|:[A-Za-z_]\w*)$")
 _DOC_PARAM = "\x00"  # stands for a doc placeholder segment while matching
@@ -180,7 +179,7 @@ class SpecIndex:
         for param in list(item.get("parameters") or []) + list(
             op.get("parameters") or []
         ):
-            param, _ = _deref(self.data, param, "")
+            param, _ = deref(self.data, param, "")
             if (
                 isinstance(param, dict)
                 and param.get("in") == "path"

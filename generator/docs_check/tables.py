@@ -17,8 +17,7 @@ import json
 import re
 from typing import Any, Iterator
 
-from ..errors import escape_pointer_token
-from ..validate import _deref, json_type
+from ..openapi import deref, escape_pointer_token, json_type
 from .bodies import BodyChecker, request_target, response_target
 from .items import Table, TableRow
 from .match import Operation
@@ -274,7 +273,7 @@ class TableChecker:
             (op.data.get("parameters") or [], op.pointer + "/parameters"),
         ):
             for i, param in enumerate(plist):
-                param, where = _deref(data, param, f"{pbase}/{i}")
+                param, where = deref(data, param, f"{pbase}/{i}")
                 if isinstance(param, dict) and param.get("in") == where_in:
                     params[str(param.get("name"))] = where
         for row in rows:

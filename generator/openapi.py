@@ -1,0 +1,200 @@
+"""Reading an OpenAPI document: pointers, references, operations, media types.
+
+The ground floor of the generator: every stage and side command (validate,
+build, docs-check, diff, publish, bundle) reads a spec through these names,
+so that "which operations does this spec have" or "where does this ``$ref``
+lead" has one answer everywhere. It knows the shape of OpenAPI documents and
+nothing of Python, code generation or reporting; it imports nothing of the
+project.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, Mapping
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# application/json, application/problem+json, application/vnd.x+json; charset=...
+_JSON_MEDIA = re.compile(r"^application/([\w.+-]*\+)?json\b|^application/json", re.I)
+
+
+# -- JSON pointers (RFC 6901) ------------------------------------------------------
+
+
+def escape_pointer_token(token: object) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer(parts: Iterable[object]) -> str:
+    """Render path parts as a URI-fragment JSON pointer: ``#/paths/~1models/get``."""
+    return "#" + "".join("/" + escape_pointer_token(p) for p in parts)
+
+
+def split_pointer(ptr: str) -> list[str]:
+    """Inverse of :func:`pointer` (accepts ``#/a/b`` or ``/a/b``)."""
+    if ptr.startswith("#"):
+        ptr = ptr[1:]
+    if not ptr:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]]
+
+
+def child(where: str, *tokens: object) -> str:
+    """The pointer ``where`` extended by ``tokens``, each escaped."""
+    return where + "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def resolve_pointer(doc: Any, ptr: str) -> Any:
+    """The node at JSON pointer ``ptr`` (``#/a/b``); ``KeyError`` when absent."""
+    node = doc
+    for token in split_pointer(ptr):
+        if isinstance(node, Mapping):
+            if token not in node:
+                raise KeyError(token)
+            node = node[token]
+        elif isinstance(node, list):
+            if not token.isdigit() or int(token) >= len(node):
+                raise KeyError(token)
+            node = node[int(token)]
+        else:
+            raise KeyError(token)
+    return node
+
+
+# -- references --------------------------------------------------------------------
+
+
+def is_ref(node: Any) -> bool:
+    """Whether ``node`` is a Reference Object (a mapping with a string ``$ref``)."""
+    return isinstance(node, Mapping) and isinstance(node.get("$ref"), str)
+
+
+def deref(data: Any, node: Any, where: str) -> tuple[Any, str]:
+    """Follow a chain of local ``$ref``s from ``node`` (found at ``where``).
+
+    Returns the node the chain ends at and its pointer. A reference that does
+    not resolve, is not local, or comes round again (a cycle with no schema in
+    it) ends the chain with ``(None, <that reference>)``: validation reports
+    those, so readers that run after it never see them, and readers that run
+    before it (docs-check, diff) treat the node as absent.
+    """
+    seen: set[str] = set()
+    while is_ref(node):
+        ref = node["$ref"]
+        if ref in seen or not ref.startswith("#"):
+            return None, ref
+        seen.add(ref)
+        try:
+            node = resolve_pointer(data, ref)
+        except KeyError:
+            return None, ref
+        where = ref
+    return node, where
+
+
+def iter_refs(
+    node: Any, parts: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every ``$ref`` string in the document with the path of the object holding it."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(node, parts)]
+    while stack:
+        cur, where = stack.pop()
+        if isinstance(cur, dict):
+            ref = cur.get("$ref")
+            if isinstance(ref, str):
+                yield where, ref
+            for k, v in cur.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((v, where + (k,)))
+        elif isinstance(cur, list):
+            for i, v in enumerate(cur):
+                if isinstance(v, (dict, list)):
+                    stack.append((v, where + (i,)))
+
+
+# -- the document -------------------------------------------------------------------
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (invalid specs are reported elsewhere)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def spec_version(data: Mapping[str, Any]) -> str | None:
+    """``"3.0"`` or ``"3.1"`` for documents we can read, else ``None``."""
+    v = data.get("openapi")
+    if isinstance(v, str):
+        if v.startswith("3.1."):
+            return "3.1"
+        if v.startswith("3.0."):
+            return "3.0"
+    return None
+
+
+def iter_path_items(
+    data: Mapping[str, Any],
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(path, path item, pointer) for every path, a path item given as ``$ref`` followed.
+
+    The pointer is where the path item's content is: the path's own
+    (``#/paths/~1models``), or the target of its ``$ref``.
+    """
+    for path, item in mapping(data.get("paths")).items():
+        if not isinstance(path, str) or path.startswith("x-"):
+            continue
+        item, where = deref(data, item, pointer(["paths", path]))
+        if isinstance(item, dict):
+            yield path, item, where
+
+
+def iter_operations(
+    data: Mapping[str, Any],
+) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """(path, method, operation object, pointer) for every operation, in spec order."""
+    for path, item, item_where in iter_path_items(data):
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield path, method, op, f"{item_where}/{method}"
+
+
+def iter_media_types(
+    data: Mapping[str, Any],
+) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(pointer, content type, media type object) for every request and response body."""
+    for _path, _method, op, op_where in iter_operations(data):
+        body, body_where = deref(data, op.get("requestBody"), op_where + "/requestBody")
+        if isinstance(body, dict):
+            for ctype, media in mapping(body.get("content")).items():
+                if isinstance(media, dict):
+                    yield child(body_where, "content", ctype), ctype, media
+        for status, resp in mapping(op.get("responses")).items():
+            resp, resp_where = deref(data, resp, child(op_where, "responses", status))
+            if isinstance(resp, dict):
+                for ctype, media in mapping(resp.get("content")).items():
+                    if isinstance(media, dict):
+                        yield child(resp_where, "content", ctype), ctype, media
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """``application/json`` and its ``+json`` relatives (parameters such as charset allowed)."""
+    return bool(_JSON_MEDIA.match(content_type))
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a JSON value ("integer" for ints, never for bools)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
