@@ -1,4 +1,10 @@
-"""The command line: ``python -m generator generate|validate|check|docs-check``."""
+"""The command line: ``clientgen`` (or ``python -m generator``) and its commands.
+
+It owns the project layout: specs are read from ``specs/`` and packages
+written to ``generated/`` (``publish-out/`` for publish) in the current
+directory, unless ``--specs`` / ``--out`` or spec files say otherwise. No
+other module knows where a project keeps its files.
+"""
 
 from __future__ import annotations
 
@@ -21,12 +27,59 @@ EXIT_DIFFERENT = 1
 EXIT_SPEC_ERROR = 2
 EXIT_INTERNAL = 3
 
+# Relative to the current directory: the user's project, wherever the tool is installed.
+SPECS_DIR = Path("specs")
+GENERATED_DIR = Path("generated")
+PUBLISH_DIR = Path("publish-out")
+SPEC_PATTERNS = ("*.yaml", "*.yml")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class UsageError(Exception):
+    """The command cannot run as given (no spec found, an output inside the tool); exit 2."""
+
+
+def find_specs(directory: Path) -> list[Path]:
+    """Every spec file (``*.yaml``, ``*.yml``) directly in ``directory``, sorted by name."""
+    if not directory.is_dir():
+        return []
+    found = {p for pattern in SPEC_PATTERNS for p in directory.glob(pattern)}
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.name)
+
 
 def _spec_paths(args: argparse.Namespace) -> tuple[list[Path], bool]:
-    """The specs to work on and whether they are the default set (all of specs/)."""
+    """The specs to work on, and whether they are a whole directory (so stale packages go).
+
+    Spec files given as arguments win; otherwise every spec in ``--specs DIR``
+    (default ``specs/`` in the current directory). Finding none is an error
+    that says where it looked.
+    """
     if args.specs:
+        if args.specs_dir is not None:
+            raise UsageError("give spec files or --specs DIR, not both")
         return [Path(s) for s in args.specs], False
-    return pipeline.default_specs(), True
+    directory = Path(args.specs_dir) if args.specs_dir is not None else SPECS_DIR
+    paths = find_specs(directory)
+    if not paths:
+        where = directory.resolve()
+        why = "has no *.yaml or *.yml file" if where.is_dir() else "does not exist"
+        raise UsageError(
+            f"no spec found: {where} {why}. Run clientgen in a project with a specs/ "
+            "folder, or name spec files or --specs DIR"
+        )
+    return paths, True
+
+
+def _out_dir(args: argparse.Namespace, default: Path) -> Path:
+    """The output directory; never inside the installed tool itself."""
+    out = Path(args.out) if args.out else default
+    resolved = out.resolve()
+    if resolved == PACKAGE_DIR or PACKAGE_DIR in resolved.parents:
+        raise UsageError(
+            f"{out} is inside clientgen's own package ({PACKAGE_DIR}): choose an "
+            "output directory in your project"
+        )
+    return out
 
 
 def _print_findings(findings: Sequence[object]) -> None:
@@ -36,9 +89,6 @@ def _print_findings(findings: Sequence[object]) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     paths, _ = _spec_paths(args)
-    if not paths:
-        print("clientgen: no specs to validate", file=sys.stderr)
-        return EXIT_SPEC_ERROR
     failed = False
     for path in paths:
         try:
@@ -62,8 +112,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    paths, default = _spec_paths(args)
-    out = Path(args.out) if args.out else pipeline.GENERATED_DIR
+    paths, whole_dir = _spec_paths(args)
+    out = _out_dir(args, GENERATED_DIR)
     started = time.perf_counter()
     try:
         result = pipeline.run(paths, lenient=args.lenient)
@@ -85,7 +135,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         for name, api in result.apis.items()
     }
     surface_changes = changelog(result.packages, out, counts)
-    pruned = write_packages(result.packages, out, prune=default and not args.out)
+    pruned = write_packages(result.packages, out, prune=whole_dir)
     elapsed = time.perf_counter() - started
     for name, files in result.packages.items():
         print(f"{out / name}: {len(files)} files")
@@ -98,22 +148,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    paths, default = _spec_paths(args)
-    out = Path(args.out) if args.out else pipeline.GENERATED_DIR
+    paths, whole_dir = _spec_paths(args)
+    out = _out_dir(args, GENERATED_DIR)
     try:
         result = pipeline.run(paths, lenient=args.lenient)
     except SpecError as exc:
         _print_findings(exc.findings)
         return EXIT_SPEC_ERROR
-    problems = compare(result.packages, out, prune=default and not args.out)
+    problems = compare(result.packages, out, prune=whole_dir)
     if problems:
         for line in problems[:50]:
             print(line)
         if len(problems) > 50:
             print(f"... and {len(problems) - 50} more")
-        print(
-            "generated/ is stale: run `python -m generator generate` and commit the result"
-        )
+        print(f"{out} is stale: run `clientgen generate` and commit the result")
         return EXIT_DIFFERENT
     print(f"{out}: up to date ({len(result.packages)} packages)")
     return EXIT_OK
@@ -167,10 +215,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from . import publish
 
     paths, _ = _spec_paths(args)
-    out = Path(args.out) if args.out else publish.DEFAULT_OUT
-    if not paths:
-        print("clientgen: no specs to publish", file=sys.stderr)
-        return EXIT_SPEC_ERROR
+    out = _out_dir(args, PUBLISH_DIR)
     try:
         items, elapsed = publish.publish(paths, out)
     except SpecError as exc:
@@ -195,11 +240,11 @@ def _add_publish(sub: Any) -> None:
         "publish",
         help="bundled specs (YAML, JSON), HTML references and an index",
     )
+    _add_spec_arguments(p)
     p.add_argument(
-        "specs", nargs="*", metavar="SPEC", help="default: every spec in specs/"
-    )
-    p.add_argument(
-        "--out", help="output directory, replaced as a whole (default: publish-out/)"
+        "--out",
+        metavar="DIR",
+        help="output directory, replaced as a whole (default: ./publish-out)",
     )
     p.set_defaults(func=cmd_publish)
 
@@ -236,21 +281,37 @@ def _add_diff(sub: Any) -> None:
     d.set_defaults(func=cmd_diff)
 
 
-def parser() -> argparse.ArgumentParser:
+def _add_spec_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "specs",
+        nargs="*",
+        metavar="SPEC",
+        help="spec files (default: every *.yaml and *.yml in the --specs directory)",
+    )
+    p.add_argument(
+        "--specs",
+        dest="specs_dir",
+        metavar="DIR",
+        help="directory of specs (default: ./specs)",
+    )
+
+
+def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m generator",
-        description="Typed Python clients from OpenAPI specs.",
+        prog=prog,
+        description=(
+            "Typed Python clients from OpenAPI specs. Run it in your project: specs "
+            "are read from ./specs and packages written to ./generated unless "
+            "--specs, spec files or --out say otherwise."
+        ),
     )
     sub = p.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="render specs into client packages")
+    _add_spec_arguments(g)
     g.add_argument(
-        "specs",
-        nargs="*",
-        metavar="SPEC",
-        help="spec files (default: every spec in specs/)",
+        "--out", metavar="DIR", help="output directory (default: ./generated)"
     )
-    g.add_argument("--out", help="output directory (default: generated/)")
     g.add_argument(
         "--lenient",
         action="store_true",
@@ -259,7 +320,7 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_generate)
 
     v = sub.add_parser("validate", help="validate specs only")
-    v.add_argument("specs", nargs="*", metavar="SPEC")
+    _add_spec_arguments(v)
     v.add_argument(
         "--strict",
         action="store_true",
@@ -268,10 +329,13 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser(
-        "check", help="exit 1 when generated/ differs from what generate would write"
+        "check",
+        help="exit 1 when the generated packages differ from what generate would write",
     )
-    c.add_argument("specs", nargs="*", metavar="SPEC")
-    c.add_argument("--out", help="directory to compare (default: generated/)")
+    _add_spec_arguments(c)
+    c.add_argument(
+        "--out", metavar="DIR", help="directory to compare (default: ./generated)"
+    )
     c.add_argument("--lenient", action="store_true")
     c.set_defaults(func=cmd_check)
     _add_docs_check(sub)
@@ -280,10 +344,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = "clientgen") -> int:
+    """Run one command; returns the exit code (0 ok, 1 differences, 2 bad input, 3 a bug)."""
+    args = parser(prog).parse_args(argv)
     try:
         return int(args.func(args))
+    except UsageError as exc:
+        print(f"clientgen: {exc}", file=sys.stderr)
+        return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a generator bug: say so plainly, traceback on request

@@ -19,6 +19,9 @@ from typing import Any
 RUFF_ARGS = (
     "format",
     "--isolated",
+    # Each package is formatted in a fresh temporary directory, so a cache
+    # never hits; without this ruff leaves .ruff_cache/ in the user's cwd.
+    "--no-cache",
     "--quiet",
     "--line-length",
     "88",

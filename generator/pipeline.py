@@ -17,15 +17,6 @@ from .load import LoadedSpec, load_spec
 from .render import render, runtime_files
 from .validate import Report, check_structure, validate_spec
 
-ROOT = Path(__file__).resolve().parent.parent
-SPECS_DIR = ROOT / "specs"
-GENERATED_DIR = ROOT / "generated"
-
-
-def default_specs() -> list[Path]:
-    """Every spec in ``specs/``, sorted."""
-    return sorted(p for p in SPECS_DIR.glob("*.y*ml") if p.is_file())
-
 
 @dataclass
 class Generated:

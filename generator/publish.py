@@ -28,11 +28,13 @@ from .bundle import Bundled, bundle
 from .errors import Finding, SpecError
 from .load import load_text
 from .openapi import HTTP_METHODS
-from .pipeline import ROOT, check_spec
+from .pipeline import check_spec
+from .template_files import TemplateLoader
 
-DEFAULT_OUT = ROOT / "publish-out"
 MARKER = ".clientgen-publish"
-TEMPLATE = ROOT / "templates" / "publish_index.html.j2"
+TEMPLATE = "publish_index.html.j2"
+REDOCLY_VERSION = "2.77.0"  # the version package.json pins and the tests run
+REDOCLY_VARIABLE = "CLIENTGEN_REDOCLY"
 REDOCLY_ENV = {
     "REDOCLY_TELEMETRY": "off",
     "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
@@ -185,19 +187,43 @@ def auth_summary(data: dict[str, Any]) -> list[str]:
 # -- rendering -------------------------------------------------------------------
 
 
-def find_redocly() -> list[str]:
-    """The command that runs Redocly CLI, or :class:`PublishError` saying how to get it."""
-    override = os.environ.get("CLIENTGEN_REDOCLY")
-    redocly = Path(override) if override else ROOT / "node_modules" / ".bin" / "redocly"
+def find_redocly(cwd: Path | None = None) -> list[str]:
+    """The command that runs Redocly CLI, or :class:`PublishError` saying how to get it.
+
+    Looked for, in this order: where ``$CLIENTGEN_REDOCLY`` says (a path or a
+    command name); ``node_modules/.bin/redocly`` in ``cwd`` (default: the
+    current directory) or the nearest parent that has one, as ``npm exec``
+    looks; ``redocly`` on ``PATH``.
+    """
+    start = (cwd or Path.cwd()).resolve()
+    how = (
+        f"install it in your project with `npm install @redocly/cli@{REDOCLY_VERSION}` "
+        f"(Node.js 20 or later), or set {REDOCLY_VARIABLE} to the redocly executable"
+    )
+    override = os.environ.get(REDOCLY_VARIABLE)
+    if override:
+        found = shutil.which(override) if os.sep not in override else None
+        redocly = Path(found or override)
+        if not redocly.is_file():
+            raise PublishError(
+                f"publish renders HTML with Redocly CLI, and {REDOCLY_VARIABLE}="
+                f"{override!r} is neither a file nor a command on PATH: {how}"
+            )
+    else:
+        local = (
+            d / "node_modules" / ".bin" / "redocly" for d in (start, *start.parents)
+        )
+        found = next((str(p) for p in local if p.is_file()), shutil.which("redocly"))
+        if found is None:
+            raise PublishError(
+                "publish renders HTML with Redocly CLI, which was found neither in "
+                f"node_modules/.bin/ of {start} (or a parent) nor on PATH: {how}"
+            )
+        redocly = Path(found)
     if shutil.which("node") is None:
         raise PublishError(
-            "publish needs Node.js (20 or later) to run Redocly CLI, and `node` is not on PATH: "
-            "install Node.js, then run `npm ci` in the repository"
-        )
-    if not redocly.is_file():
-        raise PublishError(
-            f"publish needs Redocly CLI and {redocly} does not exist: "
-            "run `npm ci` in the repository (or ./scripts/test.sh, which does it)"
+            f"publish runs Redocly CLI ({redocly}), which needs Node.js 20 or later, "
+            "and `node` is not on PATH: install Node.js"
         )
     return [str(redocly)]
 
@@ -286,12 +312,12 @@ def _localise(page: Path) -> None:
 def render_index(items: Iterable[Published]) -> str:
     """The index page: one section per provider, static HTML with no scripts."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE.parent),
+        loader=TemplateLoader(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    return env.get_template(TEMPLATE.name).render(items=list(items))
+    return env.get_template(TEMPLATE).render(items=list(items))
 
 
 # -- the command -------------------------------------------------------------------
@@ -353,6 +379,7 @@ def publish(
     ``out`` is left as it was.
     """
     started = time.perf_counter()
+    out = out.absolute()  # Redocly runs in the staging directory: no relative paths
     _check_out_dir(out)
     command = redocly if redocly is not None else find_redocly()
     ready = prepare(paths)

@@ -26,8 +26,8 @@ import markupsafe
 
 from .ir import Api
 from .names import is_identifier
+from .template_files import TemplateLoader
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 
 
@@ -208,7 +208,7 @@ def _finalize(value: Any) -> Any:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=TemplateLoader(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=True,

@@ -11,9 +11,10 @@ setup_python() {
   if [ ! -x "$PY" ]; then
     python3 -m venv "$ROOT/.venv"
   fi
-  # Reinstall only when pyproject.toml changed since the last install.
+  # Reinstall only when the packaging (pyproject.toml, setup.py) changed since
+  # the last install: the editable install maps templates/ as a package too.
   local stamp="$ROOT/.venv/.clientgen-installed"
-  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/setup.py" -nt "$stamp" ]; then
     "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$PY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test,bench]"
     touch "$stamp"

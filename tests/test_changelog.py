@@ -9,7 +9,7 @@ import yaml
 
 from generator import cli
 from generator.changelog import changelog, compare, surface
-from generator.pipeline import SPECS_DIR
+from tests.support.packages import SPECS, default_specs
 
 OLD_CLIENT = """
 from functools import cached_property
@@ -140,7 +140,7 @@ def test_an_old_file_that_is_not_python_is_named(tmp_path: Path) -> None:
 @pytest.fixture
 def spec(tmp_path: Path) -> Path:
     copy = tmp_path / "pienteger.yaml"
-    copy.write_text((SPECS_DIR / "pienteger.yaml").read_text(encoding="utf-8"))
+    copy.write_text((SPECS / "pienteger.yaml").read_text(encoding="utf-8"))
     return copy
 
 
@@ -187,7 +187,7 @@ def test_generate_prints_what_changed_and_nothing_when_nothing_did(
 def test_new_package_counts_from_the_ir_equal_the_parsed_surface() -> None:
     from generator import pipeline
 
-    result = pipeline.run(pipeline.default_specs())
+    result = pipeline.run(default_specs())
     for name, api in result.apis.items():
         parsed = surface(result.packages[name])
         methods = sum(len(r.methods) for m in api.resources for r in m.resource.walk())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,16 +10,21 @@ from pathlib import Path
 
 import pytest
 
+import generator
+from generator.publish import PublishError, find_redocly
 from generator.write import read_tree, write_packages
 from tests.support.packages import GENERATED, ROOT, SPECS
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -136,3 +142,171 @@ def test_internal_errors_are_reported_without_a_traceback(
     monkeypatch.setattr(cli.pipeline, "run", boom)
     code = cli.main(["generate", "--out", str(tmp_path)])
     assert code == 3
+
+
+# -- the user's project: defaults relative to the current directory -------------
+
+
+def _project(tmp_path: Path, *specs: str) -> Path:
+    project = tmp_path / "project"
+    (project / "specs").mkdir(parents=True)
+    for name in specs:
+        shutil.copy(SPECS / name, project / "specs" / name)
+    return project
+
+
+def test_generate_and_check_work_in_the_current_directory(tmp_path: Path) -> None:
+    project = _project(tmp_path, "pienteger.yaml")
+    result = run_cli("generate", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "generated/pienteger: " in result.stdout
+    assert read_tree(project / "generated" / "pienteger") == read_tree(
+        GENERATED / "pienteger"
+    )
+    assert run_cli("check", cwd=project).returncode == 0
+    edited = project / "generated" / "pienteger" / "_client.py"
+    edited.write_text(edited.read_text() + "# edited by hand\n")
+    stale = run_cli("check", cwd=project)
+    assert stale.returncode == 1
+    assert "differs: generated/pienteger/_client.py" in stale.stdout
+    assert "generated is stale" in stale.stdout
+    assert run_cli("validate", "--strict", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["generate", "validate", "check", "publish"])
+@pytest.mark.parametrize("has_specs_dir", [False, True])
+def test_no_spec_is_an_error_that_says_where_it_looked(
+    tmp_path: Path, command: str, has_specs_dir: bool
+) -> None:
+    if has_specs_dir:
+        (tmp_path / "specs").mkdir()
+        (tmp_path / "specs" / "notes.txt").write_text("not a spec")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run_cli(command, cwd=tmp_path)
+    assert result.returncode == 2
+    why = "has no *.yaml or *.yml file" if has_specs_dir else "does not exist"
+    assert f"no spec found: {tmp_path.resolve() / 'specs'} {why}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_specs_and_out_point_elsewhere(tmp_path: Path) -> None:
+    project = _project(tmp_path, "pienteger.yaml", "peakprivacy.yaml")
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    args = ("--specs", str(project / "specs"), "--out", str(tmp_path / "clients"))
+    result = run_cli("generate", *args, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "clients").iterdir()) == [
+        "peakprivacy",
+        "pienteger",
+    ]
+    assert list(elsewhere.iterdir()) == []
+    assert run_cli("check", *args, cwd=elsewhere).returncode == 0
+    # The specs are a whole directory: a package whose spec is gone is removed.
+    (project / "specs" / "peakprivacy.yaml").unlink()
+    assert run_cli("check", *args, cwd=elsewhere).returncode == 1
+    result = run_cli("generate", *args, cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "peakprivacy: removed (its spec is gone)" in result.stdout
+    assert [p.name for p in (tmp_path / "clients").iterdir()] == ["pienteger"]
+
+    both = run_cli("validate", str(SPECS / "pienteger.yaml"), "--specs", "x")
+    assert both.returncode == 2
+    assert "give spec files or --specs DIR, not both" in both.stderr
+
+
+def test_nothing_is_written_inside_the_tool(tmp_path: Path) -> None:
+    package = Path(generator.__file__).resolve().parent
+    for out in (package, package / "clients"):
+        result = run_cli(
+            "generate", str(SPECS / "pienteger.yaml"), "--out", str(out), cwd=tmp_path
+        )
+        assert result.returncode == 2
+        assert "inside clientgen's own package" in result.stderr
+    assert not (package / "clients").exists()
+    assert not (package / "pienteger").exists()
+
+
+# -- publish finds Redocly CLI in the user's project -----------------------------
+
+
+def _executable(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+# Writes a stand-in page where `build-docs ... --output PAGE` asks.
+FAKE_REDOCLY = f"""#!{sys.executable}
+import sys
+args = sys.argv[1:]
+assert args[0] == "build-docs", args
+with open(args[args.index("--output") + 1], "w") as page:
+    page.write("<html>reference</html>")
+"""
+
+
+@pytest.fixture
+def node_only_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """PATH with a `node` and nothing else; no $CLIENTGEN_REDOCLY."""
+    bin_dir = tmp_path / "bin"
+    _executable(bin_dir / "node", "#!/bin/sh\nexit 0\n")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("CLIENTGEN_REDOCLY", raising=False)
+    return bin_dir
+
+
+def test_redocly_from_the_variable_the_project_or_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, node_only_path: Path
+) -> None:
+    project = tmp_path / "project"
+    nested = project / "docs" / "api"
+    nested.mkdir(parents=True)
+    local = _executable(project / "node_modules" / ".bin" / "redocly", FAKE_REDOCLY)
+    on_path = _executable(node_only_path / "redocly", FAKE_REDOCLY)
+    chosen = _executable(tmp_path / "tools" / "my-redocly", FAKE_REDOCLY)
+
+    assert find_redocly(project) == [str(local)]
+    assert find_redocly(nested) == [str(local)]  # the nearest node_modules up
+    assert find_redocly(tmp_path) == [str(on_path)]
+    monkeypatch.setenv("CLIENTGEN_REDOCLY", str(chosen))
+    assert find_redocly(project) == [str(chosen)]
+    monkeypatch.setenv("CLIENTGEN_REDOCLY", "redocly")  # a command name
+    assert find_redocly(project) == [str(on_path)]
+
+
+def test_missing_redocly_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, node_only_path: Path
+) -> None:
+    with pytest.raises(PublishError) as missing:
+        find_redocly(tmp_path)
+    message = str(missing.value)
+    assert "npm install @redocly/cli@2.77.0" in message
+    assert "CLIENTGEN_REDOCLY" in message and str(tmp_path.resolve()) in message
+    monkeypatch.setenv("CLIENTGEN_REDOCLY", str(tmp_path / "nope"))
+    with pytest.raises(PublishError, match="npm install @redocly/cli@2.77.0"):
+        find_redocly(tmp_path)
+
+
+def test_publish_in_a_project_uses_its_node_modules(
+    tmp_path: Path, node_only_path: Path
+) -> None:
+    project = _project(tmp_path, "pienteger.yaml")
+    env = {**os.environ, "PATH": f"{node_only_path}{os.pathsep}{os.defpath}"}
+    missing = run_cli("publish", cwd=project, env=env)
+    assert missing.returncode == 2
+    assert "npm install @redocly/cli@2.77.0" in missing.stderr
+    assert not (project / "publish-out").exists()
+
+    _executable(project / "node_modules" / ".bin" / "redocly", FAKE_REDOCLY)
+    result = run_cli("publish", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "publish-out").iterdir()) == [
+        ".clientgen-publish",
+        "index.html",
+        "pienteger.html",
+        "pienteger.json",
+        "pienteger.yaml",
+    ]

@@ -20,7 +20,7 @@ from generator import cli
 from generator.diff import diff_specs, load_side
 from generator.errors import SpecError
 from generator.load import load_spec
-from generator.pipeline import default_specs
+from tests.support.packages import default_specs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 REAL_OPENAI = (

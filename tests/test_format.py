@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from generator import pipeline
-from generator.format import FormatError, format_files, format_source, formatter
-from generator.render import render
 from generator.build import build
+from generator.format import FormatError, format_files, format_source, formatter
 from generator.load import load_spec
+from generator.render import render
+from tests.support.packages import default_specs
 
 
-@pytest.mark.parametrize("spec", pipeline.default_specs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("spec", default_specs(), ids=lambda p: p.name)
 def test_ruff_and_black_give_identical_bytes(
     spec, monkeypatch: pytest.MonkeyPatch
 ) -> None:

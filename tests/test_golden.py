@@ -13,14 +13,14 @@ import pytest
 from generator import pipeline
 from generator.render import RUNTIME
 from generator.write import compare, read_tree
-from tests.support.packages import GENERATED, ROOT
+from tests.support.packages import GENERATED, ROOT, default_specs
 
 UPDATE = "./scripts/generate.sh   (or: .venv/bin/python -m generator generate)"
 
 
 @pytest.fixture(scope="module")
 def fresh() -> pipeline.Generated:
-    return pipeline.run(pipeline.default_specs())
+    return pipeline.run(default_specs())
 
 
 def test_generated_is_up_to_date(fresh: pipeline.Generated) -> None:
@@ -51,7 +51,7 @@ def test_generated_is_up_to_date(fresh: pipeline.Generated) -> None:
 
 
 def test_generation_is_deterministic(fresh: pipeline.Generated) -> None:
-    again = pipeline.run(pipeline.default_specs())
+    again = pipeline.run(default_specs())
     assert again.packages == fresh.packages
 
 

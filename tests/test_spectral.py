@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from generator.pipeline import ROOT, default_specs
+from tests.support.packages import ROOT, default_specs
 
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"
 RULESET = ROOT / ".spectral.yaml"

@@ -24,6 +24,13 @@ REAL_SPECS = ROOT.parent / "shared" / "real-specs"
 _counter = itertools.count()
 
 
+def default_specs() -> list[Path]:
+    """The repository's specs, as `clientgen` run in the repository finds them."""
+    from generator.cli import find_specs
+
+    return find_specs(SPECS)
+
+
 def load_package(package_dir: Path, alias: str | None = None) -> ModuleType:
     """Import the package at ``package_dir`` under a fresh name and return it."""
     name = alias or f"_clientgen_test_{package_dir.name}_{next(_counter)}"
