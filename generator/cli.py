@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator generate|validate|check|docs-check``."""
+"""The command line: ``python -m generator generate|validate|check|docs-check|publish|diff``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ import traceback
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import pipeline
+from . import overlay, pipeline
 from .changelog import changelog
 from .errors import SpecError
-from .load import load_spec
 from .write import compare, write_packages
 
 EXIT_OK = 0
@@ -29,6 +28,17 @@ def _spec_paths(args: argparse.Namespace) -> tuple[list[Path], bool]:
     return pipeline.default_specs(), True
 
 
+def _add_overlay(p: argparse.ArgumentParser, *names: str, what: str = "") -> None:
+    p.add_argument(
+        *(names or ("--overlay",)),
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=f"an OpenAPI Overlay 1.0 file to apply{what}, after any <spec stem>"
+        ".overlay.yaml beside the spec; repeat to apply several, in order",
+    )
+
+
 def _print_findings(findings: Sequence[object]) -> None:
     for f in findings:
         print(f.format() if hasattr(f, "format") else str(f), file=sys.stderr)
@@ -42,7 +52,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     for path in paths:
         try:
-            spec = load_spec(path)
+            spec = overlay.load(path, args.overlay)
         except SpecError as exc:
             _print_findings(exc.findings)
             failed = True
@@ -53,11 +63,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if report.errors:
             failed = True
             print(
-                f"{spec.display}: invalid ({len(report.errors)} errors, {len(report.warnings)} warnings)",
+                f"{overlay.describe(spec)}: invalid ({len(report.errors)} errors, {len(report.warnings)} warnings)",
                 file=sys.stderr,
             )
         else:
-            print(f"{spec.display}: valid ({len(report.warnings)} warnings)")
+            print(f"{overlay.describe(spec)}: valid ({len(report.warnings)} warnings)")
     return EXIT_SPEC_ERROR if failed else EXIT_OK
 
 
@@ -66,7 +76,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else pipeline.GENERATED_DIR
     started = time.perf_counter()
     try:
-        result = pipeline.run(paths, lenient=args.lenient)
+        result = pipeline.run(paths, lenient=args.lenient, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
         print(f"clientgen: nothing was written to {out}", file=sys.stderr)
@@ -101,7 +111,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths, default = _spec_paths(args)
     out = Path(args.out) if args.out else pipeline.GENERATED_DIR
     try:
-        result = pipeline.run(paths, lenient=args.lenient)
+        result = pipeline.run(paths, lenient=args.lenient, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
         return EXIT_SPEC_ERROR
@@ -127,7 +137,7 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     from .docs_check import DocsCheckInputError, docs_check, render_json, render_text
 
     try:
-        report = docs_check(args.spec, args.docs)
+        report = docs_check(args.spec, args.docs, overlays=args.overlay)
     except DocsCheckInputError as exc:
         for message in exc.messages:
             print(message, file=sys.stderr)
@@ -157,6 +167,7 @@ def _add_docs_check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         default="text",
         help="report format (default: text)",
     )
+    _add_overlay(d)
     d.set_defaults(func=cmd_docs_check)
 
 
@@ -172,7 +183,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         print("clientgen: no specs to publish", file=sys.stderr)
         return EXIT_SPEC_ERROR
     try:
-        items, elapsed = publish.publish(paths, out)
+        items, elapsed = publish.publish(paths, out, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
         print(f"clientgen: nothing was written to {out}", file=sys.stderr)
@@ -201,6 +212,7 @@ def _add_publish(sub: Any) -> None:
     p.add_argument(
         "--out", help="output directory, replaced as a whole (default: publish-out/)"
     )
+    _add_overlay(p)
     p.set_defaults(func=cmd_publish)
 
 
@@ -211,8 +223,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from . import diff
 
     try:
-        old_name, old = diff.load_side(args.old)
-        new_name, new = diff.load_side(args.new)
+        old_name, old = diff.load_side(
+            args.old, overlays=args.overlay + args.old_overlay
+        )
+        new_name, new = diff.load_side(
+            args.new, overlays=args.overlay + args.new_overlay
+        )
     except SpecError as exc:
         _print_findings(exc.findings)
         return EXIT_SPEC_ERROR
@@ -233,6 +249,9 @@ def _add_diff(sub: Any) -> None:
     )
     d.add_argument("new", metavar="NEW", help="spec file, or REV:path from git")
     d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _add_overlay(d, what=" to both sides")
+    _add_overlay(d, "--old-overlay", what=" to OLD only")
+    _add_overlay(d, "--new-overlay", what=" to NEW only")
     d.set_defaults(func=cmd_diff)
 
 
@@ -256,6 +275,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="go on past validator errors that do not stop generation",
     )
+    _add_overlay(g)
     g.set_defaults(func=cmd_generate)
 
     v = sub.add_parser("validate", help="validate specs only")
@@ -265,6 +285,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="treat warnings (examples, operationIds) as errors",
     )
+    _add_overlay(v)
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser(
@@ -273,6 +294,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("specs", nargs="*", metavar="SPEC")
     c.add_argument("--out", help="directory to compare (default: generated/)")
     c.add_argument("--lenient", action="store_true")
+    _add_overlay(c)
     c.set_defaults(func=cmd_check)
     _add_docs_check(sub)
     _add_publish(sub)
