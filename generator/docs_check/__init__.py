@@ -15,6 +15,7 @@ from typing import Sequence
 
 from ..errors import Finding, SpecError
 from ..load import display_name
+from ..overlay import describe
 from ..overlay import load as load_overlaid
 from ..validate import Report, check_structure
 from .check import DocsChecker
@@ -92,7 +93,8 @@ def docs_check(
     checker = DocsChecker(spec)
     for shown, text in texts:
         checker.check_doc(shown, text)
-    return DocsReport(spec.display, [shown for shown, _ in texts], checker.finish())
+    shown_spec = describe(spec)  # with the overlays applied, if any
+    return DocsReport(shown_spec, [shown for shown, _ in texts], checker.finish())
 
 
 _ = Finding  # re-exported for callers that format spec findings alongside
