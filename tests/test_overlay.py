@@ -55,16 +55,14 @@ def files(tmp_path: Path, *overlays: str, spec: str = SPEC) -> tuple[Path, list[
     """The spec as api.yaml and each overlay as fix<N>.yaml (not beside it)."""
     spec_path = tmp_path / "api.yaml"
     spec_path.write_text(spec)
-    paths = []
-    for i, text in enumerate(overlays):
-        paths.append(tmp_path / f"fix{i}.yaml")
-        paths[-1].write_text(text)
+    paths = [tmp_path / f"fix{i}.yaml" for i in range(len(overlays))]
+    for path, text in zip(paths, overlays, strict=True):
+        path.write_text(text)
     return spec_path, paths
 
 
 def overlaid(tmp_path: Path, *overlays: str, spec: str = SPEC) -> Any:
-    spec_path, paths = files(tmp_path, *overlays, spec=spec)
-    return overlay.load(spec_path, paths)
+    return overlay.load(*files(tmp_path, *overlays, spec=spec))
 
 
 def problems(tmp_path: Path, *overlays: str, spec: str = SPEC) -> list[str]:
@@ -73,8 +71,8 @@ def problems(tmp_path: Path, *overlays: str, spec: str = SPEC) -> list[str]:
     return [f.format() for f in info.value.findings]
 
 
-def models_get(spec: Any) -> dict[str, Any]:
-    return spec.data["paths"]["/models"]["get"]  # type: ignore[no-any-return]
+def models_get(spec: Any) -> Any:
+    return spec.data["paths"]["/models"]["get"]
 
 
 # -- what actions do ---------------------------------------------------------------
@@ -199,10 +197,8 @@ actions:
     update: twice
 """,
     )
-    assert [item["get"]["x-safe"] for item in spec.data["paths"].values()] == [
-        True,
-        True,
-    ]
+    assert {item["get"]["x-safe"] for item in spec.data["paths"].values()} == {True}
+    assert len(spec.data["paths"]) == 2
     assert models_get(spec)["tags"] == ["models", "public", "twice"]
 
 
@@ -250,10 +246,7 @@ def test_the_overlay_beside_a_spec_applies_first(tmp_path: Path) -> None:
     assert overlay.load(spec_path).data["info"]["title"] == "Beside"
     spec = overlay.load(spec_path, [extra, beside])  # named again: applied once
     assert spec.data["info"] == {"title": "Extra", "version": "1.0.0", "x-b": 1}
-    assert overlay.overlay_names(spec) == (
-        beside.as_posix(),
-        extra.as_posix(),
-    )
+    assert overlay.overlay_names(spec) == (beside.as_posix(), extra.as_posix())
 
 
 def test_two_overlays_beside_one_spec_is_an_error(tmp_path: Path) -> None:
