@@ -16,10 +16,9 @@ import traceback
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import pipeline
+from . import overlay, pipeline
 from .changelog import changelog
 from .errors import SpecError
-from .load import load_spec
 from .write import compare, write_packages
 
 EXIT_OK = 0
@@ -40,11 +39,14 @@ class UsageError(Exception):
 
 
 def find_specs(directory: Path) -> list[Path]:
-    """Every spec file (``*.yaml``, ``*.yml``) directly in ``directory``, sorted by name."""
+    """Every spec file (``*.yaml``, ``*.yml``; overlays beside them are not specs) in ``directory``, sorted."""
     if not directory.is_dir():
         return []
     found = {p for pattern in SPEC_PATTERNS for p in directory.glob(pattern)}
-    return sorted((p for p in found if p.is_file()), key=lambda p: p.name)
+    return sorted(
+        (p for p in found if p.is_file() and not overlay.is_overlay_file(p)),
+        key=lambda p: p.name,
+    )
 
 
 def _spec_paths(args: argparse.Namespace) -> tuple[list[Path], bool]:
@@ -82,6 +84,17 @@ def _out_dir(args: argparse.Namespace, default: Path) -> Path:
     return out
 
 
+def _add_overlay(p: argparse.ArgumentParser, *names: str, what: str = "") -> None:
+    p.add_argument(
+        *(names or ("--overlay",)),
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=f"an OpenAPI Overlay 1.0 file to apply{what}, after any <spec stem>"
+        ".overlay.yaml beside the spec; repeat to apply several, in order",
+    )
+
+
 def _print_findings(findings: Sequence[object]) -> None:
     for f in findings:
         print(f.format() if hasattr(f, "format") else str(f), file=sys.stderr)
@@ -92,7 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     for path in paths:
         try:
-            spec = load_spec(path)
+            spec = overlay.load(path, args.overlay)
         except SpecError as exc:
             _print_findings(exc.findings)
             failed = True
@@ -103,11 +116,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if report.errors:
             failed = True
             print(
-                f"{spec.display}: invalid ({len(report.errors)} errors, {len(report.warnings)} warnings)",
+                f"{overlay.describe(spec)}: invalid ({len(report.errors)} errors, {len(report.warnings)} warnings)",
                 file=sys.stderr,
             )
         else:
-            print(f"{spec.display}: valid ({len(report.warnings)} warnings)")
+            print(f"{overlay.describe(spec)}: valid ({len(report.warnings)} warnings)")
     return EXIT_SPEC_ERROR if failed else EXIT_OK
 
 
@@ -116,7 +129,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = _out_dir(args, GENERATED_DIR)
     started = time.perf_counter()
     try:
-        result = pipeline.run(paths, lenient=args.lenient)
+        result = pipeline.run(paths, lenient=args.lenient, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
         print(f"clientgen: nothing was written to {out}", file=sys.stderr)
@@ -151,7 +164,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths, whole_dir = _spec_paths(args)
     out = _out_dir(args, GENERATED_DIR)
     try:
-        result = pipeline.run(paths, lenient=args.lenient)
+        result = pipeline.run(paths, lenient=args.lenient, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
         return EXIT_SPEC_ERROR
@@ -175,7 +188,7 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     from .docs_check import DocsCheckInputError, docs_check, render_json, render_text
 
     try:
-        report = docs_check(args.spec, args.docs)
+        report = docs_check(args.spec, args.docs, overlays=args.overlay)
     except DocsCheckInputError as exc:
         for message in exc.messages:
             print(message, file=sys.stderr)
@@ -205,6 +218,7 @@ def _add_docs_check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         default="text",
         help="report format (default: text)",
     )
+    _add_overlay(d)
     d.set_defaults(func=cmd_docs_check)
 
 
@@ -217,7 +231,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     paths, _ = _spec_paths(args)
     out = _out_dir(args, PUBLISH_DIR)
     try:
-        items, elapsed = publish.publish(paths, out)
+        items, elapsed = publish.publish(paths, out, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
         print(f"clientgen: nothing was written to {out}", file=sys.stderr)
@@ -246,6 +260,7 @@ def _add_publish(sub: Any) -> None:
         metavar="DIR",
         help="output directory, replaced as a whole (default: ./publish-out)",
     )
+    _add_overlay(p)
     p.set_defaults(func=cmd_publish)
 
 
@@ -256,8 +271,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from . import diff
 
     try:
-        old_name, old = diff.load_side(args.old)
-        new_name, new = diff.load_side(args.new)
+        old_name, old = diff.load_side(
+            args.old, overlays=args.overlay + args.old_overlay
+        )
+        new_name, new = diff.load_side(
+            args.new, overlays=args.overlay + args.new_overlay
+        )
     except SpecError as exc:
         _print_findings(exc.findings)
         return EXIT_SPEC_ERROR
@@ -278,6 +297,9 @@ def _add_diff(sub: Any) -> None:
     )
     d.add_argument("new", metavar="NEW", help="spec file, or REV:path from git")
     d.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _add_overlay(d, what=" to both sides")
+    _add_overlay(d, "--old-overlay", what=" to OLD only")
+    _add_overlay(d, "--new-overlay", what=" to NEW only")
     d.set_defaults(func=cmd_diff)
 
 
@@ -317,6 +339,7 @@ def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
         action="store_true",
         help="go on past validator errors that do not stop generation",
     )
+    _add_overlay(g)
     g.set_defaults(func=cmd_generate)
 
     v = sub.add_parser("validate", help="validate specs only")
@@ -326,6 +349,7 @@ def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
         action="store_true",
         help="treat warnings (examples, operationIds) as errors",
     )
+    _add_overlay(v)
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser(
@@ -337,6 +361,7 @@ def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
         "--out", metavar="DIR", help="directory to compare (default: ./generated)"
     )
     c.add_argument("--lenient", action="store_true")
+    _add_overlay(c)
     c.set_defaults(func=cmd_check)
     _add_docs_check(sub)
     _add_publish(sub)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
+from . import overlay
 from .build import build
 from .errors import Finding, SpecError
 from .format import format_files
 from .ir import Api
-from .load import LoadedSpec, load_spec
+from .load import LoadedSpec
 from .render import render, runtime_files
 from .validate import Report, check_structure, validate_spec
 
@@ -76,6 +77,8 @@ def generate_one(
 ) -> tuple[Api, dict[str, str]]:
     """Build, render and format one validated spec."""
     api = build(spec, lenient=lenient)
+    if isinstance(spec, overlay.OverlaidSpec):  # headers name every file it came from
+        api = replace(api, spec_name=spec.source_names)
     files = render(api)
     formatted = format_files(files)
     formatted.update(runtime_files())
@@ -83,7 +86,11 @@ def generate_one(
 
 
 def run(
-    spec_paths: list[Path], *, lenient: bool = False, strict: bool = False
+    spec_paths: list[Path],
+    *,
+    lenient: bool = False,
+    strict: bool = False,
+    overlays: Sequence[Path] = (),
 ) -> Generated:
     """Load, validate and generate every spec; raise :class:`SpecError` with all errors of all specs.
 
@@ -91,13 +98,14 @@ def run(
     not depend on each other once the structure checks passed: each spec is
     validated in a forked child while this process generates, and the output
     is kept only if the child finds nothing that stops generation.
+    ``overlays`` apply to every spec, after the one beside it (see :mod:`.overlay`).
     """
     result = Generated()
     errors: list[Finding] = []
     pending: list[tuple[LoadedSpec, Callable[[], Report]]] = []
     for path in spec_paths:
         try:
-            spec = load_spec(path)
+            spec = overlay.load(path, overlays)
         except SpecError as exc:
             errors.extend(exc.findings)
             continue
@@ -125,7 +133,7 @@ def run(
             generated.append((spec, None))
     reports = [report() for _, report in pending]
     owners: dict[str, str] = {}
-    for (spec, outcome), report in zip(generated, reports):
+    for (spec, outcome), report in zip(generated, reports, strict=True):
         result.warnings.extend(report.warnings)
         if report.errors:
             errors.extend(report.errors)

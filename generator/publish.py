@@ -17,9 +17,9 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import jinja2
 import yaml
@@ -28,6 +28,7 @@ from .bundle import Bundled, bundle
 from .errors import Finding, SpecError
 from .load import load_text
 from .openapi import HTTP_METHODS
+from .overlay import apply_overlays, overlay_files, overlay_names, read_overlays
 from .pipeline import check_spec
 from .template_files import TemplateLoader
 
@@ -334,14 +335,19 @@ def _check_out_dir(out: Path) -> None:
         )
 
 
-def prepare(paths: list[Path]) -> list[tuple[str, Bundled]]:
-    """Bundle and validate every spec; :class:`SpecError` with all findings of all specs."""
+def prepare(
+    paths: list[Path], overlays: Sequence[Path] = ()
+) -> list[tuple[str, Bundled]]:
+    """Bundle, overlay and validate every spec; :class:`SpecError` with all findings of all specs."""
     errors: list[Finding] = []
     ready: list[tuple[str, Bundled]] = []
     stems: dict[str, str] = {}
     for path in paths:
         try:
             bundled = bundle(path)
+            found = read_overlays(overlay_files(bundled.root.path, overlays))
+            root = apply_overlays(replace(bundled.root, data=bundled.data), found)
+            bundled = Bundled(root, root.data, bundled.files)
         except SpecError as exc:
             errors.extend(exc.findings)
             continue
@@ -370,19 +376,24 @@ def prepare(paths: list[Path]) -> list[tuple[str, Bundled]]:
 
 
 def publish(
-    paths: list[Path], out: Path, *, redocly: list[str] | None = None
+    paths: list[Path],
+    out: Path,
+    *,
+    redocly: list[str] | None = None,
+    overlays: Sequence[Path] = (),
 ) -> tuple[list[Published], float]:
     """Publish ``paths`` into ``out`` (replaced as a whole); returns what was published and the seconds taken.
 
     Raises :class:`SpecError` for invalid specs and :class:`PublishError`
     when the tools or the output directory are not usable; in both cases
-    ``out`` is left as it was.
+    ``out`` is left as it was. What is published is each spec as its
+    overlays leave it (the one beside it, then ``overlays``).
     """
     started = time.perf_counter()
     out = out.absolute()  # Redocly runs in the staging directory: no relative paths
     _check_out_dir(out)
     command = redocly if redocly is not None else find_redocly()
-    ready = prepare(paths)
+    ready = prepare(paths, overlays)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".clientgen-publish-", dir=out.parent))
     umask = os.umask(0)
@@ -418,7 +429,7 @@ def publish(
                     auth=tuple(auth_summary(data)),
                     operations=tuple(operations(data)),
                     source=bundled.root.display,
-                    source_files=bundled.files,
+                    source_files=bundled.files + overlay_names(bundled.root),
                     sha256=bundled.root.sha256,
                     files=files,
                     file_sha256={

@@ -8,12 +8,23 @@ the rules and :mod:`.report` for the output formats.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import Sequence
 
 from ..bundle import bundle
 from ..errors import Finding, SpecError
 from ..load import load_text
 from ..openapi import iter_refs, resolve_pointer
+from ..overlay import (
+    SUFFIXES,
+    Overlay,
+    apply_overlays,
+    describe,
+    overlay_files,
+    read_overlay_text,
+    read_overlays,
+)
 from .model import Change
 from .report import render
 from .spec import diff_specs
@@ -45,17 +56,25 @@ def _check_refs(data: dict[str, object], shown: str) -> None:
         raise SpecError(problems)
 
 
-def load_side(arg: str, cwd: Path | None = None) -> tuple[str, dict[str, object]]:
+def load_side(
+    arg: str, cwd: Path | None = None, overlays: Sequence[str | Path] = ()
+) -> tuple[str, dict[str, object]]:
     """The spec named by ``arg`` (a file, or ``REV:path`` from git) and how to show it.
 
-    Raises :class:`SpecError` with a clear message when it cannot be read.
+    Its overlays apply first: ``<stem>.overlay.yaml`` beside it (for
+    ``REV:path``, as it was at that revision), then ``overlays``. Raises
+    :class:`SpecError` with a clear message when it cannot be read.
     """
     here = cwd or Path.cwd()
     path = here / arg
     if path.exists() or ":" not in arg:
         bundled = bundle(path if path.exists() else Path(arg))
-        _check_refs(bundled.data, bundled.root.display)
-        return bundled.root.display, bundled.data
+        files = overlay_files(bundled.root.path, overlays)
+        spec = apply_overlays(
+            replace(bundled.root, data=bundled.data), read_overlays(files)
+        )
+        _check_refs(spec.data, spec.display)
+        return describe(spec), spec.data
     rev, _, rel = arg.partition(":")
     shown = f"{rev}:{rel}"
     if not rev or not rel:
@@ -94,6 +113,32 @@ def load_side(arg: str, cwd: Path | None = None) -> tuple[str, dict[str, object]
         raise SpecError(
             [Finding(shown, "#", f"not UTF-8 text (byte {exc.start})")]
         ) from None
-    data = load_text(text, shown).data
-    _check_refs(data, shown)
-    return shown, data
+    spec = load_text(text, shown)
+    found = _beside_at(rev, rel, here)
+    found += read_overlays(overlays)
+    spec = apply_overlays(spec, found)
+    _check_refs(spec.data, shown)
+    return describe(spec), spec.data
+
+
+def _beside_at(rev: str, rel: str, here: Path) -> list[Overlay]:
+    """The overlay beside ``rel`` as it was at ``rev``, if there was one."""
+    for suffix in SUFFIXES:
+        name = PurePosixPath(rel).with_name(PurePosixPath(rel).stem + suffix)
+        shown = f"{rev}:{name}"
+        try:
+            proc = subprocess.run(
+                ["git", "show", shown], cwd=here, capture_output=True, timeout=60
+            )
+            text = proc.stdout.decode("utf-8-sig")
+        except subprocess.TimeoutExpired:
+            raise SpecError(
+                [Finding(shown, "#", "git show did not answer in 60 s")]
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise SpecError(
+                [Finding(shown, "#", f"not UTF-8 text (byte {exc.start})")]
+            ) from None
+        if proc.returncode == 0:
+            return [read_overlay_text(text, shown)]
+    return []

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import Finding, SpecError
-from ..load import display_name, load_spec
+from ..load import display_name
+from ..overlay import describe
+from ..overlay import load as load_overlaid
 from ..validate import Report, check_structure
 from .check import DocsChecker
 from .findings import GROUPS, DocFinding
@@ -60,14 +62,20 @@ def read_doc(path: Path) -> str:
         ) from None
 
 
-def docs_check(spec_path: str | Path, doc_paths: Sequence[str | Path]) -> DocsReport:
+def docs_check(
+    spec_path: str | Path,
+    doc_paths: Sequence[str | Path],
+    *,
+    overlays: Sequence[str | Path] = (),
+) -> DocsReport:
     """Check every doc page against the spec; raise :class:`DocsCheckInputError` on unreadable input.
 
     The spec must load and its ``$ref``s must resolve; other validation
-    problems do not stop docs-check (``validate`` reports them).
+    problems do not stop docs-check (``validate`` reports them). The spec is
+    checked as its overlays leave it (the one beside it, then ``overlays``).
     """
     try:
-        spec = load_spec(spec_path)
+        spec = load_overlaid(spec_path, overlays)
     except SpecError as exc:
         raise DocsCheckInputError([f.format() for f in exc.findings]) from None
     structure = Report()
@@ -85,7 +93,8 @@ def docs_check(spec_path: str | Path, doc_paths: Sequence[str | Path]) -> DocsRe
     checker = DocsChecker(spec)
     for shown, text in texts:
         checker.check_doc(shown, text)
-    return DocsReport(spec.display, [shown for shown, _ in texts], checker.finish())
+    shown_spec = describe(spec)  # with the overlays applied, if any
+    return DocsReport(shown_spec, [shown for shown, _ in texts], checker.finish())
 
 
 _ = Finding  # re-exported for callers that format spec findings alongside
