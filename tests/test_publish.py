@@ -21,8 +21,9 @@ from generator.bundle import bundle
 from generator.errors import SpecError
 from generator.load import load_spec, load_text
 from generator.openapi import HTTP_METHODS, iter_refs, resolve_pointer
-from generator.pipeline import check_spec, default_specs
+from generator.pipeline import default_specs
 from generator.publish import MARKER, PublishError, publish, to_json, to_yaml
+from generator.validate import check_spec
 from tests.support.browser import Browser, file_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "publish"

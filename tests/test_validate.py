@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.load import load_spec, load_text
-from generator.pipeline import check_spec, default_specs
-from generator.validate import concrete_pointer, validate_spec
+from generator.pipeline import default_specs
+from generator.validate import check_spec, concrete_pointer, validate_spec
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
