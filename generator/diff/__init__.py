@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 from ..bundle import bundle
-from ..errors import Finding, SpecError
+from ..errors import Code, Finding, SpecError
 from ..load import load_text
-from ..openapi import iter_refs, resolve_pointer
+from ..openapi import iter_refs, pointer, resolve_pointer
 from .model import Change
 from .report import render
 from .spec import diff_specs
@@ -23,8 +23,6 @@ __all__ = ["Change", "diff_specs", "load_side", "render"]
 
 def _check_refs(data: dict[str, object], shown: str) -> None:
     """A dangling or external reference makes a side unreadable: say which."""
-    from ..openapi import pointer
-
     problems = []
     for where, ref in iter_refs(data):
         at = pointer(where) + "/$ref"
@@ -34,15 +32,27 @@ def _check_refs(data: dict[str, object], shown: str) -> None:
                     shown,
                     at,
                     f"external reference {ref!r}: give the spec as a file so it can be bundled",
+                    code=Code.REF_EXTERNAL,
                 )
             )
             continue
         try:
             resolve_pointer(data, ref)
         except KeyError:
-            problems.append(Finding(shown, at, f"reference {ref!r} does not resolve"))
+            problems.append(
+                Finding(
+                    shown,
+                    at,
+                    f"reference {ref!r} does not resolve",
+                    code=Code.REF_UNRESOLVED,
+                )
+            )
     if problems:
         raise SpecError(problems)
+
+
+def _unreadable(shown: str, message: str, code: Code) -> SpecError:
+    return SpecError([Finding(shown, "#", message, code=code)])
 
 
 def load_side(arg: str, cwd: Path | None = None) -> tuple[str, dict[str, object]]:
@@ -59,8 +69,10 @@ def load_side(arg: str, cwd: Path | None = None) -> tuple[str, dict[str, object]
     rev, _, rel = arg.partition(":")
     shown = f"{rev}:{rel}"
     if not rev or not rel:
-        raise SpecError(
-            [Finding(shown, "#", "expected REV:path, e.g. HEAD~1:specs/openai.yaml")]
+        raise _unreadable(
+            shown,
+            "expected REV:path, e.g. HEAD~1:specs/openai.yaml",
+            Code.ARGUMENT_INVALID,
         )
     try:
         proc = subprocess.run(
@@ -70,29 +82,25 @@ def load_side(arg: str, cwd: Path | None = None) -> tuple[str, dict[str, object]
             timeout=60,
         )
     except FileNotFoundError:
-        raise SpecError(
-            [Finding(shown, "#", "git is not installed (needed to read REV:path)")]
+        raise _unreadable(
+            shown, "git is not installed (needed to read REV:path)", Code.GIT_FAILED
         ) from None
     except subprocess.TimeoutExpired:
-        raise SpecError(
-            [Finding(shown, "#", "git show did not answer in 60 s")]
+        raise _unreadable(
+            shown, "git show did not answer in 60 s", Code.GIT_FAILED
         ) from None
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SpecError(
-            [
-                Finding(
-                    shown,
-                    "#",
-                    f"git show {rev}:{rel} failed: {reason[-1] if reason else 'no output'}",
-                )
-            ]
+        raise _unreadable(
+            shown,
+            f"git show {rev}:{rel} failed: {reason[-1] if reason else 'no output'}",
+            Code.GIT_FAILED,
         )
     try:
         text = proc.stdout.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError(
-            [Finding(shown, "#", f"not UTF-8 text (byte {exc.start})")]
+        raise _unreadable(
+            shown, f"not UTF-8 text (byte {exc.start})", Code.FILE_UNREADABLE
         ) from None
     data = load_text(text, shown).data
     _check_refs(data, shown)
