@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..openapi import deref, escape_pointer_token
+from ..openapi import HTTP_METHODS, deref, escape_pointer_token, iter_path_items
 from .curl import Header
 from .match import Operation
 
@@ -130,10 +130,10 @@ class SecurityIndex:
 
     def header_anywhere(self, lname: str) -> bool:
         """Whether any operation declares a header parameter with this name."""
-        for item in (self.data.get("paths") or {}).values():
-            if not isinstance(item, dict):
-                continue
-            ops = [item] + [v for v in item.values() if isinstance(v, dict)]
+        for _path, item, _where in iter_path_items(self.data):
+            ops = [item] + [
+                item[m] for m in HTTP_METHODS if isinstance(item.get(m), dict)
+            ]
             for node in ops:
                 for param in node.get("parameters") or []:
                     param, _ = deref(self.data, param, "")
@@ -147,15 +147,12 @@ class SecurityIndex:
 
 
 def header_params(
-    data: dict[str, Any], op: Operation, path_item: dict[str, Any]
+    data: dict[str, Any], op: Operation
 ) -> dict[str, tuple[dict[str, Any], str]]:
     """The operation's header parameters by lower-case name: (parameter, pointer)."""
     out: dict[str, tuple[dict[str, Any], str]] = {}
     lists = [
-        (
-            path_item.get("parameters") or [],
-            op.pointer.rsplit("/", 1)[0] + "/parameters",
-        ),
+        (op.item.get("parameters") or [], op.item_pointer + "/parameters"),
         (op.data.get("parameters") or [], op.pointer + "/parameters"),
     ]
     for params, base in lists:

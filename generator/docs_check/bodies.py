@@ -25,11 +25,12 @@ from typing import Any, Callable, Iterator
 from ..openapi import (
     deref,
     escape_pointer_token,
+    locate,
     pointer,
     resolve_pointer,
     split_pointer,
+    unescape_pointer_token,
 )
-from ..validate import SPEC_URI
 from .jsonish import Parsed, Path
 
 _COMPONENT = re.compile(r"^#/components/schemas/[^/]+$")
@@ -202,7 +203,7 @@ def diff(doc: Any, spec: Any, path: Path = ()) -> list[tuple[Path, str]]:
         return out
     if isinstance(doc, list) and isinstance(spec, list):
         out = []
-        for i, (a, b) in enumerate(zip(doc, spec)):
+        for i, (a, b) in enumerate(zip(doc, spec, strict=False)):  # lengths: below
             out.extend(diff(a, b, path + (i,)))
         if len(doc) != len(spec):
             out.append(
@@ -283,31 +284,9 @@ class BodyChecker:
         in the node itself; the result names the definition to edit
         (``#/components/schemas/Model/properties/id``).
         """
-        where: list[Any] = split_pointer(root)
-        node = self.node(root)
-        for i, token in enumerate(schema_path):
-            hops = 0
-            while (
-                isinstance(node, dict)
-                and isinstance(node.get("$ref"), str)
-                and token not in node
-                and hops < 32
-            ):
-                ref = node["$ref"]
-                ref = ref[len(SPEC_URI) :] if ref.startswith(SPEC_URI) else ref
-                where, node = split_pointer(ref), self.node(ref)
-                hops += 1
-            if i == len(schema_path) - 1:
-                break  # the failing keyword itself: ``where`` is its schema
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif (
-                isinstance(node, list) and isinstance(token, int) and token < len(node)
-            ):
-                node = node[token]
-            else:
-                break
-            where.append(token)
+        where, used = locate(self.data, schema_path, root)
+        if schema_path and used == len(schema_path):
+            where = where[:-1]  # the failing keyword itself: its schema is the place
         return pointer(where)
 
     # -- the schema parts that apply to a value --------------------------------
@@ -493,7 +472,7 @@ def _search(pattern: str, key: str) -> bool:
 
 def _schema_name(ptr: str) -> str:
     m = re.match(r"^#/components/schemas/([^/]+)$", ptr)
-    return m.group(1).replace("~1", "/").replace("~0", "~") if m else ptr
+    return unescape_pointer_token(m.group(1)) if m else ptr
 
 
 def decision_near(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
@@ -503,9 +482,9 @@ def decision_near(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
     ``anyOf/0``, ...), up to the media type's ``schema`` or the component
     schema, so a decision about something else next door is never quoted.
     """
-    parts = ptr.lstrip("#").split("/")[1:]
+    parts = split_pointer(ptr)
     while parts:
-        where = "#" + "".join("/" + p for p in parts)
+        where = pointer(parts)
         try:
             node = resolve_pointer(data, where)
         except KeyError:

@@ -314,9 +314,8 @@ class DocsChecker:
 
     def _query(self, doc: str, line: int, op: Operation, target: Target) -> None:
         declared: dict[str, tuple[dict[str, Any], str]] = {}
-        item = self.data["paths"][op.path]
         for params, base in (
-            (item.get("parameters") or [], self.index.path_pointer(op) + "/parameters"),
+            (op.item.get("parameters") or [], op.item_pointer + "/parameters"),
             (op.data.get("parameters") or [], op.pointer + "/parameters"),
         ):
             for i, param in enumerate(params):

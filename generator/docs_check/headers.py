@@ -63,7 +63,7 @@ class HeaderChecker:
 
     def curl(self, doc: str, op: Operation, c: Curl, query: list[str]) -> None:
         """The headers (and query credentials) of a curl command for ``op``."""
-        params = header_params(self.data, op, self.data["paths"][op.path])
+        params = header_params(self.data, op)
         alternatives, sec_ptr = self.security.requirements(op)
         used: set[str] = set().union(*alternatives) if alternatives else set()
         sent: set[str] = set()
@@ -281,7 +281,7 @@ class HeaderChecker:
 
     def _response_media(self, op: Operation) -> list[str]:
         out: list[str] = []
-        for status, resp in (op.data.get("responses") or {}).items():
+        for resp in (op.data.get("responses") or {}).values():
             resp, _ = deref(self.data, resp, "")
             if isinstance(resp, dict) and isinstance(resp.get("content"), dict):
                 out.extend(k for k in resp["content"] if k not in out)
@@ -327,7 +327,7 @@ class HeaderChecker:
                 op,
             )
             return
-        params = header_params(self.data, op, self.data["paths"][op.path]) if op else {}
+        params = header_params(self.data, op) if op else {}
         if self._known(doc, op, h, params, body=None):
             return
         if op is None and self.security.header_anywhere(h.name.lower()):

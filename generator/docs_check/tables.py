@@ -266,10 +266,8 @@ class TableChecker:
     ) -> Iterator[TableFinding]:
         where_in = table.role
         params: dict[str, str] = {}
-        item = data["paths"][op.path]
-        base = op.pointer.rsplit("/", 1)[0]
         for plist, pbase in (
-            (item.get("parameters") or [], base + "/parameters"),
+            (op.item.get("parameters") or [], op.item_pointer + "/parameters"),
             (op.data.get("parameters") or [], op.pointer + "/parameters"),
         ):
             for i, param in enumerate(plist):
