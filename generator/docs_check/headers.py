@@ -38,8 +38,9 @@ from .auth import (
     media_matches,
     value_defects,
 )
-from .bodies import BodyChecker, decision_at
+from .bodies import BodyChecker
 from .curl import Curl, Header
+from .decisions import decision_at
 from .findings import DocFinding
 from .match import Operation
 

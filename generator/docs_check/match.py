@@ -76,6 +76,20 @@ class Target:
     )  # other readings of the path, when not under a server
 
 
+@dataclass
+class PageContext:
+    """What a doc page is talking about at the current line: the operation its items belong to."""
+
+    op: Operation | None = None
+    ambiguous: list[Operation] = field(default_factory=list)
+    # "POST /v1/embeddings" when the last endpoint is not in the spec
+    missing: str | None = None
+    missing_line: int = 0
+
+    def set(self, op: Operation | None) -> None:
+        self.op, self.ambiguous, self.missing = op, [], None
+
+
 class SpecIndex:
     """The operations and servers of a spec, for matching doc examples."""
 

@@ -18,9 +18,10 @@ import re
 from typing import Any, Iterator
 
 from ..openapi import deref, escape_pointer_token, json_type
-from .bodies import BodyChecker, request_target, response_target
+from .bodies import BodyChecker
 from .items import Table, TableRow
 from .match import Operation
+from .targets import request_target, response_target
 
 TableFinding = tuple[str, str, int, str, str]  # (group, kind, line, pointer, message)
 
