@@ -26,7 +26,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
-class _Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Yaml12Loader(_BaseLoader):  # type: ignore[misc]
     """SafeLoader with the YAML 1.2 core schema's implicit types."""
 
 
@@ -187,7 +187,7 @@ def load_text(
 @functools.lru_cache(maxsize=4)
 def _compose(text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Yaml12Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Yaml12Loader)
     except yaml.YAMLError:
         return None
 

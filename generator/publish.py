@@ -66,7 +66,7 @@ class Published:
 # -- serialisation -------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
+class _Dumper(yaml.SafeDumper):
     """SafeDumper that quotes every string a YAML 1.2 *or* 1.1 reader would not read as a string.
 
     PyYAML decides whether a string needs quotes with YAML 1.1's rules, under
