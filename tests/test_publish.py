@@ -133,7 +133,7 @@ def expand_sections(browser: Browser) -> str:
         browser.evaluate(f"{_SHOW_BUTTONS}[{max(i - 1, 0)}].click()")
         last = [before]
 
-        def settled(now: str) -> bool:
+        def settled(now: str, before: str = before, last: list[str] = last) -> bool:
             done = now != before and now == last[0]
             last[0] = now
             return done
