@@ -211,10 +211,34 @@ def iter_operations(
 ) -> Iterator[tuple[str, str, dict[str, Any], str]]:
     """(path, method, operation object, pointer) for every operation, in spec order."""
     for path, item, item_where in iter_path_items(data):
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                yield path, method, op, f"{item_where}/{method}"
+        for method, op, where in _item_operations(item, item_where):
+            yield path, method, op, where
+
+
+def _item_operations(
+    item: Mapping[str, Any], where: str
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if isinstance(op, dict):
+            yield method, op, f"{where}/{method}"
+
+
+def iter_parameters(data: Mapping[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """(parameter, pointer) for every parameter of every path item and operation.
+
+    In spec order, each path item's own parameters before its operations';
+    a parameter given as ``$ref`` is followed (the pointer is its target's).
+    """
+    for _path, item, item_where in iter_path_items(data):
+        owners = [(item, item_where)]
+        owners += [(op, where) for _, op, where in _item_operations(item, item_where)]
+        for owner, where in owners:
+            params = owner.get("parameters")
+            for i, raw in enumerate(params if isinstance(params, list) else []):
+                param, at = deref(data, raw, f"{where}/parameters/{i}")
+                if isinstance(param, dict):
+                    yield param, at
 
 
 def iter_media_types(

@@ -22,11 +22,10 @@ from typing import Any, Callable, Iterator, Mapping
 from .errors import Code, Finding
 from .load import LoadedSpec
 from .openapi import (
-    HTTP_METHODS,
     deref,
     iter_media_types,
     iter_operations,
-    iter_path_items,
+    iter_parameters,
     iter_refs,
     locate,
     pointer,
@@ -327,21 +326,12 @@ def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
         for value_where, value in _media_examples(data, media, media_where):
             checker.check(value_where, value, media_where + "/schema", "example")
 
-    for _path, item, item_where in iter_path_items(data):
-        lists = [(item_where + "/parameters", item.get("parameters"))]
-        lists += [
-            (f"{item_where}/{m}/parameters", item[m].get("parameters"))
-            for m in HTTP_METHODS
-            if isinstance(item.get(m), dict)
-        ]
-        for where, params in lists:
-            for i, param in enumerate(params if isinstance(params, list) else []):
-                param, pwhere = deref(data, param, f"{where}/{i}")
-                if isinstance(param, dict) and "schema" in param:
-                    for value_where, value in _media_examples(data, param, pwhere):
-                        checker.check(
-                            value_where, value, pwhere + "/schema", "parameter example"
-                        )
+    for param, pwhere in iter_parameters(data):
+        if "schema" in param:
+            for value_where, value in _media_examples(data, param, pwhere):
+                checker.check(
+                    value_where, value, pwhere + "/schema", "parameter example"
+                )
 
 
 def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:

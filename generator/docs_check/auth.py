@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..openapi import HTTP_METHODS, deref, escape_pointer_token, iter_path_items
+from ..openapi import deref, escape_pointer_token, iter_parameters
 from .curl import Header
 from .match import Operation
 
@@ -130,20 +130,10 @@ class SecurityIndex:
 
     def header_anywhere(self, lname: str) -> bool:
         """Whether any operation declares a header parameter with this name."""
-        for _path, item, _where in iter_path_items(self.data):
-            ops = [item] + [
-                item[m] for m in HTTP_METHODS if isinstance(item.get(m), dict)
-            ]
-            for node in ops:
-                for param in node.get("parameters") or []:
-                    param, _ = deref(self.data, param, "")
-                    if (
-                        isinstance(param, dict)
-                        and param.get("in") == "header"
-                        and str(param.get("name", "")).lower() == lname
-                    ):
-                        return True
-        return False
+        return any(
+            param.get("in") == "header" and str(param.get("name", "")).lower() == lname
+            for param, _ in iter_parameters(self.data)
+        )
 
 
 def header_params(
