@@ -30,7 +30,8 @@ STANDARD_HEADERS = {
     "expect",
     "te",
 }
-_CREDENTIAL_NAME = re.compile(
+# Header names that look like they carry a credential.
+CREDENTIAL_NAME = re.compile(
     r"auth|token|key|secret|session|bearer|signature|credential", re.IGNORECASE
 )
 _PLACEHOLDER = re.compile(

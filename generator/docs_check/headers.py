@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from ..openapi import deref
 from .auth import (
-    _CREDENTIAL_NAME,
+    CREDENTIAL_NAME,
     STANDARD_HEADERS,
     SecurityIndex,
     header_params,
@@ -85,7 +85,7 @@ class HeaderChecker:
                 continue
             if self._known(doc, op, h, params, body=c.body is not None):
                 continue
-            if _CREDENTIAL_NAME.search(h.name):
+            if CREDENTIAL_NAME.search(h.name):
                 strangers.append(h)
                 self._value_defects(doc, h, True)
                 continue
@@ -333,7 +333,7 @@ class HeaderChecker:
             return
         if op is None and self.security.header_anywhere(h.name.lower()):
             return
-        if _CREDENTIAL_NAME.search(h.name):
+        if CREDENTIAL_NAME.search(h.name):
             schemes_text = (
                 ", ".join(s.describe() for s in self.security.schemes.values())
                 or "none"
