@@ -50,10 +50,7 @@ def test_background_runs_inline_when_other_threads_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    assert (
-        background(_report_of_pid)().warnings[0].message
-        == f"pid {os.getpid()}"
-    )
+    assert background(_report_of_pid)().warnings[0].message == f"pid {os.getpid()}"
 
 
 def test_invalid_spec_is_reported_not_generated_even_when_build_would_succeed(
