@@ -20,9 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-import yaml
-
 import common
+import yaml
 from common import emit, median, run_process, table
 
 OFFICIAL = common.SHARED / "real-specs" / "openai-openapi.yaml"

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Finding, SpecError
+from .errors import Code, Finding, SpecError
 from .load import LoadedSpec, load_spec
-from .openapi import pointer, resolve_pointer, split_pointer
+from .openapi import (
+    pointer,
+    resolve_pointer,
+    split_pointer,
+    unescape_pointer_token,
+)
 
 _COMPONENT = re.compile(r"^#/components/([A-Za-z]+)/([^/]+)$")
 
@@ -54,7 +59,11 @@ class _Bundler:
         if path not in self.docs:
             if not path.is_file():
                 self.errors.append(
-                    where.finding(at, f"referenced file {path} does not exist")
+                    where.finding(
+                        at,
+                        f"referenced file {path} does not exist",
+                        code=Code.REF_FILE_MISSING,
+                    )
                 )
                 return None
             try:
@@ -99,6 +108,7 @@ class _Bundler:
                     at,
                     f"remote reference {ref!r} is not supported: publishing works offline, "
                     "save the file next to the spec and refer to it by relative path",
+                    code=Code.REF_REMOTE,
                 )
             )
             return node
@@ -119,18 +129,20 @@ class _Bundler:
         except KeyError:
             self.errors.append(
                 where.finding(
-                    at, f"reference {ref!r} does not resolve in {target_doc.display}"
+                    at,
+                    f"reference {ref!r} does not resolve in {target_doc.display}",
+                    code=Code.REF_UNRESOLVED,
                 )
             )
             return node
         m = _COMPONENT.match(fragment)
         if m:
-            section, name = m.group(1), m.group(2).replace("~1", "/").replace("~0", "~")
+            section, name = m.group(1), unescape_pointer_token(m.group(2))
             local = self.claim(section, name, target_path)
             self.hoisted[key] = local
             components = self.data.setdefault("components", {})
             slot = components.setdefault(section, {})
-            taken = local.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+            taken = unescape_pointer_token(local.rsplit("/", 1)[1])
             slot[taken] = {}  # reserved before walking, so cycles end here
             slot[taken] = self.walk(
                 copy.deepcopy(target), target_path, ("components", section, name)
@@ -143,6 +155,7 @@ class _Bundler:
                     at,
                     f"reference {ref!r} is circular and cannot be copied in place: "
                     "move its target under components/ in its file",
+                    code=Code.REF_CIRCULAR_COPY,
                 )
             )
             return node
@@ -168,8 +181,7 @@ class _Bundler:
             candidate = (
                 f"{source.stem}_{name}" if n == 2 else f"{source.stem}_{name}_{n}"
             )
-        escaped = candidate.replace("~", "~0").replace("/", "~1")
-        return f"#/components/{section}/{escaped}"
+        return pointer(["components", section, candidate])
 
 
 def bundle(path: str | Path) -> Bundled:

@@ -85,7 +85,7 @@ def _method(defs: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> Method:
     positional = args.posonlyargs + args.args
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     defaults += list(args.defaults)
-    for arg, default in zip(positional, defaults):
+    for arg, default in zip(positional, defaults, strict=True):
         if arg.arg not in SKIP_PARAMS:
             params.append(
                 Param(
@@ -95,7 +95,7 @@ def _method(defs: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> Method:
                     None if default is None else _src(default),
                 )
             )
-    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         params.append(
             Param(
                 arg.arg,
@@ -175,7 +175,9 @@ def _type_defs(tree: ast.Module) -> dict[str, TypeDef]:
             ):
                 fields = [
                     (_src(k).strip("'\""), _src(v))
-                    for k, v in zip(value.args[1].keys, value.args[1].values)
+                    for k, v in zip(
+                        value.args[1].keys, value.args[1].values, strict=True
+                    )
                     if k is not None
                 ]
                 out[name] = TypeDef("typeddict", tuple(fields))

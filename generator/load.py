@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Finding, SpecError
+from .errors import Code, Finding, SpecError
 from .openapi import split_pointer
 
 try:  # the C loader is ~10x faster on big specs; fall back when libyaml is absent
@@ -26,12 +26,13 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
-class _Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Yaml12Loader(_BaseLoader):  # type: ignore[misc]
     """SafeLoader with the YAML 1.2 core schema's implicit types."""
 
 
-_Yaml12Loader.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in [
+# The YAML 1.2 core schema's plain scalars that are not strings: (tag, regex,
+# first characters). publish's dumper quotes strings that match them.
+YAML12_IMPLICIT: tuple[tuple[str, str, list[str]], ...] = (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
     (
@@ -45,7 +46,9 @@ for _tag, _regexp, _first in [
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         list("-+0123456789."),
     ),
-]:
+)
+_Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in YAML12_IMPLICIT:
     _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
 # Merge keys (``<<: *base``) are YAML 1.1, but specs in the wild use them.
 _Yaml12Loader.add_implicit_resolver(
@@ -99,9 +102,15 @@ class LoadedSpec:
         """1-based line of the node at JSON pointer ``ptr`` (or of its nearest parent)."""
         return line_of(self.text, ptr)
 
-    def finding(self, ptr: str, message: str, severity: str = "error") -> Finding:
+    def finding(
+        self,
+        ptr: str,
+        message: str,
+        severity: str = "error",
+        code: Code = Code.UNCLASSIFIED,
+    ) -> Finding:
         """A :class:`Finding` located in this spec, with its line when known."""
-        return Finding(self.display, ptr, message, severity, self.line_of(ptr))
+        return Finding(self.display, ptr, message, severity, self.line_of(ptr), code)
 
 
 def display_name(path: Path) -> str:
@@ -112,6 +121,11 @@ def display_name(path: Path) -> str:
         return path.as_posix()
 
 
+def _failed(shown: str, message: str, code: Code, line: int | None = None) -> SpecError:
+    """The error for a file that cannot be read as a spec (the whole file is the place)."""
+    return SpecError([Finding(shown, "#", message, line=line, code=code)])
+
+
 def load_spec(path: str | Path) -> LoadedSpec:
     """Read and parse one spec file; raise :class:`SpecError` with a located message."""
     p = Path(path)
@@ -119,18 +133,22 @@ def load_spec(path: str | Path) -> LoadedSpec:
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise SpecError([Finding(shown, "#", "no such file")]) from None
+        raise _failed(shown, "no such file", Code.FILE_NOT_FOUND) from None
     except IsADirectoryError:
-        raise SpecError(
-            [Finding(shown, "#", "is a directory, not a spec file")]
+        raise _failed(
+            shown, "is a directory, not a spec file", Code.FILE_UNREADABLE
         ) from None
     except OSError as exc:
-        raise SpecError([Finding(shown, "#", f"cannot read: {exc.strerror}")]) from None
+        raise _failed(
+            shown, f"cannot read: {exc.strerror}", Code.FILE_UNREADABLE
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError(
-            [Finding(shown, "#", f"not UTF-8 text (byte {exc.start}: {exc.reason})")]
+        raise _failed(
+            shown,
+            f"not UTF-8 text (byte {exc.start}: {exc.reason})",
+            Code.FILE_UNREADABLE,
         ) from None
     return load_text(text, shown, p, hashlib.sha256(raw).hexdigest())
 
@@ -147,25 +165,21 @@ def load_text(
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = " ".join(str(s) for s in (exc.context, exc.problem) if s)
-        raise SpecError(
-            [Finding(shown, "#", f"invalid YAML: {problem}", line=line)]
+        raise _failed(
+            shown, f"invalid YAML: {problem}", Code.YAML_INVALID, line
         ) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Finding(shown, "#", f"invalid YAML: {exc}")]) from None
+        raise _failed(shown, f"invalid YAML: {exc}", Code.YAML_INVALID) from None
     except RecursionError:
-        raise SpecError(
-            [Finding(shown, "#", "invalid YAML: nested too deeply")]
+        raise _failed(
+            shown, "invalid YAML: nested too deeply", Code.YAML_INVALID
         ) from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise SpecError(
-            [
-                Finding(
-                    shown,
-                    "#",
-                    f"a spec must be a mapping at the top level, this is {kind}",
-                )
-            ]
+        raise _failed(
+            shown,
+            f"a spec must be a mapping at the top level, this is {kind}",
+            Code.SPEC_NOT_MAPPING,
         )
     return LoadedSpec(path or Path(shown), shown, sha256, data, text)
 
@@ -173,7 +187,7 @@ def load_text(
 @functools.lru_cache(maxsize=4)
 def _compose(text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Yaml12Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Yaml12Loader)
     except yaml.YAMLError:
         return None
 

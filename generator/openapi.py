@@ -11,7 +11,7 @@ project.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -27,6 +27,11 @@ def escape_pointer_token(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def unescape_pointer_token(token: str) -> str:
+    """Inverse of :func:`escape_pointer_token`."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def pointer(parts: Iterable[object]) -> str:
     """Render path parts as a URI-fragment JSON pointer: ``#/paths/~1models/get``."""
     return "#" + "".join("/" + escape_pointer_token(p) for p in parts)
@@ -38,7 +43,7 @@ def split_pointer(ptr: str) -> list[str]:
         ptr = ptr[1:]
     if not ptr:
         return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]]
+    return [unescape_pointer_token(t) for t in ptr.split("/")[1:]]
 
 
 def child(where: str, *tokens: object) -> str:
@@ -71,7 +76,9 @@ def is_ref(node: Any) -> bool:
     return isinstance(node, Mapping) and isinstance(node.get("$ref"), str)
 
 
-def deref(data: Any, node: Any, where: str) -> tuple[Any, str]:
+def deref(
+    data: Any, node: Any, where: str, *, merge_siblings: bool = False
+) -> tuple[Any, str]:
     """Follow a chain of local ``$ref``s from ``node`` (found at ``where``).
 
     Returns the node the chain ends at and its pointer. A reference that does
@@ -79,6 +86,12 @@ def deref(data: Any, node: Any, where: str) -> tuple[Any, str]:
     it) ends the chain with ``(None, <that reference>)``: validation reports
     those, so readers that run after it never see them, and readers that run
     before it (docs-check, diff) treat the node as absent.
+
+    OpenAPI 3.1 lets keys stand beside a ``$ref`` (a ``description``, a
+    ``default``); most readers ignore them. With ``merge_siblings`` they are
+    laid over the target at each step, as a new dict (``data`` is never
+    changed), so the result says what the schema means there: diff compares
+    that.
     """
     seen: set[str] = set()
     while is_ref(node):
@@ -87,11 +100,45 @@ def deref(data: Any, node: Any, where: str) -> tuple[Any, str]:
             return None, ref
         seen.add(ref)
         try:
-            node = resolve_pointer(data, ref)
+            target = resolve_pointer(data, ref)
         except KeyError:
             return None, ref
-        where = ref
+        if merge_siblings and len(node) > 1 and isinstance(target, Mapping):
+            target = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        node, where = target, ref
     return node, where
+
+
+def locate(
+    data: Any, tokens: Sequence[object], start: str = "#"
+) -> tuple[list[object], int]:
+    """Walk ``tokens`` down from the node at ``start``, through ``$ref``s, as a validator does.
+
+    A JSON Schema validator's error path runs through references without
+    naming them: wherever the next token is not a key of the Reference
+    Object itself, the reference is followed. Returns the pointer parts of
+    the deepest node reached (in the definition a reference leads to, which
+    is where a user fixes it) and how many tokens were used; fewer than all
+    when the path leaves the document.
+    """
+    where: list[object] = list(split_pointer(start))
+    try:
+        node = resolve_pointer(data, start)
+    except KeyError:
+        return where, 0
+    for used, token in enumerate(tokens):
+        if is_ref(node) and token not in node:
+            target, at = deref(data, node, pointer(where))
+            if target is not None:
+                node, where = target, list(split_pointer(at))
+        if isinstance(node, Mapping) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+            node = node[token]
+        else:
+            return where, used
+        where.append(token)
+    return where, len(tokens)
 
 
 def iter_refs(
@@ -149,15 +196,49 @@ def iter_path_items(
             yield path, item, where
 
 
+def path_item(data: Mapping[str, Any], path: str) -> tuple[dict[str, Any], str]:
+    """The path item of ``path`` (a ``$ref`` followed) and where its content is.
+
+    An absent or unreadable path item is empty, at the path's own pointer.
+    """
+    at = pointer(["paths", path])
+    item, where = deref(data, mapping(data.get("paths")).get(path), at)
+    return (item, where) if isinstance(item, dict) else ({}, at)
+
+
 def iter_operations(
     data: Mapping[str, Any],
 ) -> Iterator[tuple[str, str, dict[str, Any], str]]:
     """(path, method, operation object, pointer) for every operation, in spec order."""
     for path, item, item_where in iter_path_items(data):
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                yield path, method, op, f"{item_where}/{method}"
+        for method, op, where in _item_operations(item, item_where):
+            yield path, method, op, where
+
+
+def _item_operations(
+    item: Mapping[str, Any], where: str
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    for method in HTTP_METHODS:
+        op = item.get(method)
+        if isinstance(op, dict):
+            yield method, op, f"{where}/{method}"
+
+
+def iter_parameters(data: Mapping[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """(parameter, pointer) for every parameter of every path item and operation.
+
+    In spec order, each path item's own parameters before its operations';
+    a parameter given as ``$ref`` is followed (the pointer is its target's).
+    """
+    for _path, item, item_where in iter_path_items(data):
+        owners = [(item, item_where)]
+        owners += [(op, where) for _, op, where in _item_operations(item, item_where)]
+        for owner, where in owners:
+            params = owner.get("parameters")
+            for i, raw in enumerate(params if isinstance(params, list) else []):
+                param, at = deref(data, raw, f"{where}/parameters/{i}")
+                if isinstance(param, dict):
+                    yield param, at
 
 
 def iter_media_types(

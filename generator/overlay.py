@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .errors import Finding, SpecError
+from .errors import Code, Finding, SpecError
 from .load import LoadedSpec, line_of, load_spec
 from .openapi import pointer, split_pointer
 from .overlay_apply import Origins, apply
@@ -87,17 +87,23 @@ class OverlaidSpec(LoadedSpec):
             return super().line_of(ptr)
         return line_of(self.text, pointer(self.origins.from_spec(split_pointer(ptr))))
 
-    def finding(self, ptr: str, message: str, severity: str = "error") -> Finding:
+    def finding(
+        self,
+        ptr: str,
+        message: str,
+        severity: str = "error",
+        code: Code = Code.UNCLASSIFIED,
+    ) -> Finding:
         """A finding located in the spec file, or in the overlay that wrote the node."""
         if self.origins is None:
-            return super().finding(ptr, message, severity)
+            return super().finding(ptr, message, severity, code)
         source, tokens = self.origins.of(split_pointer(ptr))
         if source == 0:
             line = line_of(self.text, pointer(tokens))
-            return Finding(self.display, ptr, message, severity, line)
+            return Finding(self.display, ptr, message, severity, line, code)
         overlay = self.overlays[source - 1].source
         line = overlay.line_of(pointer(tokens))
-        return Finding(overlay.display, ptr, message, severity, line)
+        return Finding(overlay.display, ptr, message, severity, line, code)
 
 
 def is_overlay_file(path: str | Path) -> bool:
@@ -114,7 +120,10 @@ def beside(spec_path: Path) -> Path | None:
         raise SpecError(
             [
                 Finding(
-                    spec_path.as_posix(), "#", f"{names} are both beside it: keep one"
+                    spec_path.as_posix(),
+                    "#",
+                    f"{names} are both beside it: keep one",
+                    code=Code.OVERLAY_INVALID,
                 )
             ]
         )
@@ -146,7 +155,7 @@ def load(path: str | Path, overlays: Sequence[str | Path] = ()) -> LoadedSpec:
             "this is an overlay, not a spec: give it with --overlay, "
             "or name it <spec stem>.overlay.yaml beside its spec"
         )
-        raise SpecError([spec.finding("#/overlay", message)])
+        raise SpecError([spec.finding("#/overlay", message, code=Code.OVERLAY_INVALID)])
     files = overlay_files(spec.path, overlays)
     return apply_overlays(spec, read_overlays(files)) if files else spec
 

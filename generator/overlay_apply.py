@@ -11,7 +11,7 @@ from typing import Any, Sequence, Union
 
 from jsonpath_rfc9535 import JSONPathError
 
-from .errors import Finding, SpecError
+from .errors import Code, Finding, SpecError
 from .openapi import json_type
 from .overlay_doc import Action, Overlay
 
@@ -32,7 +32,14 @@ def apply(
         tree = _tree(data)
     except RecursionError:
         raise SpecError(
-            [Finding(shown, "#", "nested too deeply (or a YAML alias contains itself)")]
+            [
+                Finding(
+                    shown,
+                    "#",
+                    "nested too deeply (or a YAML alias contains itself)",
+                    code=Code.OVERLAY_INVALID,
+                )
+            ]
         ) from None
     origins = Origins(tree)
     problems: list[Finding] = []

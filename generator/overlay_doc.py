@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import jsonpath_rfc9535
 from jsonpath_rfc9535 import JSONPathError, JSONPathQuery
 
-from .errors import Finding, SpecError
+from .errors import Code, Finding, SpecError
 from .load import LoadedSpec, load_spec, load_text
 from .openapi import json_type, pointer
 
@@ -53,7 +53,7 @@ class Overlay:
 
     def finding(self, tokens: Sequence[object], message: str) -> Finding:
         """A finding at ``tokens`` (a path in this overlay file), with its line."""
-        return self.source.finding(pointer(tokens), message)
+        return self.source.finding(pointer(tokens), message, code=Code.OVERLAY_INVALID)
 
 
 def read_overlays(paths: Sequence[str | Path]) -> list[Overlay]:
@@ -91,7 +91,9 @@ def parse_overlay(doc: LoadedSpec) -> Overlay:
     problems: list[Finding] = []
 
     def bad(tokens: Sequence[object], message: str) -> None:
-        problems.append(doc.finding(pointer(tokens), message))
+        problems.append(
+            doc.finding(pointer(tokens), message, code=Code.OVERLAY_INVALID)
+        )
 
     if "overlay" not in data:
         what = "an OpenAPI spec" if "openapi" in data or "swagger" in data else "it"

@@ -25,12 +25,12 @@ import jinja2
 import yaml
 
 from .bundle import Bundled, bundle
-from .errors import Finding, SpecError
-from .load import load_text
-from .openapi import HTTP_METHODS
+from .errors import Code, Finding, SpecError
+from .load import YAML12_IMPLICIT, load_text
+from .openapi import iter_operations
 from .overlay import apply_overlays, overlay_files, overlay_names, read_overlays
-from .pipeline import check_spec
 from .template_files import TemplateLoader
+from .validate import check_spec
 
 MARKER = ".clientgen-publish"
 TEMPLATE = "publish_index.html.j2"
@@ -68,7 +68,7 @@ class Published:
 # -- serialisation -------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
+class _Dumper(yaml.SafeDumper):
     """SafeDumper that quotes every string a YAML 1.2 *or* 1.1 reader would not read as a string.
 
     PyYAML decides whether a string needs quotes with YAML 1.1's rules, under
@@ -78,19 +78,9 @@ class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
     """
 
 
-_Dumper.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_Dumper.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
+for _tag, _regexp, _first in YAML12_IMPLICIT:
+    if _tag.endswith((":int", ":float")):  # 1.1 already quotes 1.2's nulls and bools
+        _Dumper.add_implicit_resolver(_tag, re.compile(_regexp), _first)
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -121,22 +111,15 @@ def to_json(data: Any) -> str:
 
 def operations(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(METHOD, path, operationId, summary) for every operation, in spec order."""
-    found = []
-    for path, item in (data.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                found.append(
-                    (
-                        method.upper(),
-                        path,
-                        str(op.get("operationId", "")),
-                        str(op.get("summary", "")),
-                    )
-                )
-    return found
+    return [
+        (
+            method.upper(),
+            path,
+            str(op.get("operationId", "")),
+            str(op.get("summary", "")),
+        )
+        for path, method, op, _ in iter_operations(data)
+    ]
 
 
 def _first_sentence(text: object) -> str:
@@ -364,7 +347,9 @@ def prepare(
         if stem in stems:
             errors.append(
                 bundled.root.finding(
-                    "#", f"publishes as {stem}.* like {stems[stem]}: rename one of them"
+                    "#",
+                    f"publishes as {stem}.* like {stems[stem]}: rename one of them",
+                    code=Code.PUBLISH_NAME_DUPLICATE,
                 )
             )
             continue

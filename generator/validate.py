@@ -16,22 +16,21 @@ Three layers, all findings collected and reported together:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping
 
-from .errors import Finding
+from .errors import Code, Finding
 from .load import LoadedSpec
 from .openapi import (
-    HTTP_METHODS,
     deref,
     iter_media_types,
     iter_operations,
-    iter_path_items,
+    iter_parameters,
     iter_refs,
+    locate,
     pointer,
     resolve_pointer,
     spec_version,
-    split_pointer,
 )
 from .spec_validator import validator_class
 
@@ -61,6 +60,7 @@ def check_structure(spec: LoadedSpec, report: Report) -> bool:
             spec.finding(
                 "#/swagger",
                 "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first",
+                code=Code.SWAGGER_2,
             )
         )
         return False
@@ -69,6 +69,7 @@ def check_structure(spec: LoadedSpec, report: Report) -> bool:
             spec.finding(
                 "#/openapi" if "openapi" in data else "#",
                 f"unsupported OpenAPI version {data.get('openapi')!r} (3.0.x and 3.1.x are supported)",
+                code=Code.OPENAPI_VERSION_UNSUPPORTED,
             )
         )
         return False
@@ -81,6 +82,7 @@ def check_structure(spec: LoadedSpec, report: Report) -> bool:
                 spec.finding(
                     at,
                     f"external reference {ref!r} is not supported: bundle the spec into one file first",
+                    code=Code.REF_EXTERNAL,
                 )
             )
             ok = False
@@ -92,7 +94,11 @@ def check_structure(spec: LoadedSpec, report: Report) -> bool:
             seen.add(ref)
         except KeyError:
             report.errors.append(
-                spec.finding(at, f"reference {ref!r} does not resolve")
+                spec.finding(
+                    at,
+                    f"reference {ref!r} does not resolve",
+                    code=Code.REF_UNRESOLVED,
+                )
             )
             ok = False
     if ok:
@@ -117,6 +123,7 @@ def _check_ref_cycles(spec: LoadedSpec, refs: set[str], report: Report) -> bool:
                             min(cycle) + "/$ref",
                             "$ref cycle with no schema in it: "
                             + " -> ".join(cycle + [ref]),
+                            code=Code.REF_CYCLE,
                         )
                     )
                 break
@@ -155,12 +162,14 @@ def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
         if (where, message) in seen:
             continue
         seen.add((where, message))
-        report.errors.append(spec.finding(where, message))
+        report.errors.append(spec.finding(where, message, code=Code.OPENAPI_INVALID))
     if stopped is not None and not report.errors:
         # A crash after real errors is a consequence of them; alone, it is news.
         report.errors.append(
             spec.finding(
-                "#", f"openapi-spec-validator could not check this spec: {stopped}"
+                "#",
+                f"openapi-spec-validator could not check this spec: {stopped}",
+                code=Code.VALIDATOR_FAILED,
             )
         )
 
@@ -172,31 +181,8 @@ def concrete_pointer(data: Any, parts: tuple[Any, ...]) -> str:
     ``{"$ref": ...}`` object; point at the definition itself instead, which
     is where the user has to fix it.
     """
-    node = data
-    where: list[Any] = []
-    for i, part in enumerate(parts):
-        hops = 0
-        while (
-            isinstance(node, dict)
-            and isinstance(node.get("$ref"), str)
-            and part not in node
-            and hops < 32
-        ):
-            ref = node["$ref"]
-            try:
-                node = resolve_pointer(data, ref)
-            except KeyError:
-                break
-            where = list(split_pointer(ref))
-            hops += 1
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
-            return pointer(where + list(parts[i:]))
-        where.append(part)
-    return pointer(where)
+    where, used = locate(data, parts)
+    return pointer([*where, *parts[used:]])
 
 
 def _short_message(err: Any) -> str:
@@ -214,11 +200,11 @@ def _short_message(err: Any) -> str:
 def example_validator(spec: LoadedSpec, version: str) -> Callable[[str], Any]:
     """Returns ``make(schema_pointer)`` giving a JSON Schema validator for that schema."""
     from openapi_schema_validator import OAS30Validator, OAS31Validator
-    from referencing import Registry, Resource
+    from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
     registry: Any = Registry().with_resource(
-        SPEC_URI, Resource(contents=spec.data, specification=DRAFT202012)
+        SPEC_URI, DRAFT202012.create_resource(spec.data)
     )
     cls = OAS31Validator if version == "3.1" else OAS30Validator
     cache: dict[str, Any] = {}
@@ -267,8 +253,10 @@ class _ExampleChecker:
         self.make = example_validator(spec, version)
         self.checked: set[str] = set()
 
-    def warn(self, where: str, message: str) -> None:
-        self.report.warnings.append(self.spec.finding(where, message, "warning"))
+    def warn(
+        self, where: str, message: str, code: Code = Code.EXAMPLE_MISMATCH
+    ) -> None:
+        self.report.warnings.append(self.spec.finding(where, message, "warning", code))
 
     def check(self, value_where: str, value: Any, schema_where: str, what: str) -> None:
         key = value_where + "|" + schema_where
@@ -281,7 +269,11 @@ class _ExampleChecker:
                 key=lambda e: list(e.absolute_path),
             )
         except Exception as exc:  # e.g. a schema the structure checks already reported
-            self.warn(value_where, f"{what} could not be checked: {exc}")
+            self.warn(
+                value_where,
+                f"{what} could not be checked: {exc}",
+                Code.EXAMPLE_UNCHECKED,
+            )
             return
         for err in errors[:5]:
             self.warn(
@@ -334,21 +326,12 @@ def _check_examples(spec: LoadedSpec, version: str, report: Report) -> None:
         for value_where, value in _media_examples(data, media, media_where):
             checker.check(value_where, value, media_where + "/schema", "example")
 
-    for _path, item, item_where in iter_path_items(data):
-        lists = [(item_where + "/parameters", item.get("parameters"))]
-        lists += [
-            (f"{item_where}/{m}/parameters", item[m].get("parameters"))
-            for m in HTTP_METHODS
-            if isinstance(item.get(m), dict)
-        ]
-        for where, params in lists:
-            for i, param in enumerate(params if isinstance(params, list) else []):
-                param, pwhere = deref(data, param, f"{where}/{i}")
-                if isinstance(param, dict) and "schema" in param:
-                    for value_where, value in _media_examples(data, param, pwhere):
-                        checker.check(
-                            value_where, value, pwhere + "/schema", "parameter example"
-                        )
+    for param, pwhere in iter_parameters(data):
+        if "schema" in param:
+            for value_where, value in _media_examples(data, param, pwhere):
+                checker.check(
+                    value_where, value, pwhere + "/schema", "parameter example"
+                )
 
 
 def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
@@ -361,6 +344,7 @@ def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
                     where,
                     "operation has no operationId: its method name will be derived from the method and path",
                     "warning",
+                    Code.OPERATION_ID_MISSING,
                 )
             )
             continue
@@ -369,6 +353,7 @@ def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
                 spec.finding(
                     where + "/operationId",
                     f"operationId {op_id!r} is also used at {seen[op_id]}",
+                    code=Code.OPERATION_ID_DUPLICATE,
                 )
             )
         else:
@@ -380,6 +365,7 @@ def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
                     where + "/operationId",
                     f"operationId {op_id!r} is not dotted (resource.method, e.g. 'chat.completions.create')",
                     "warning",
+                    Code.OPERATION_ID_UNDOTTED,
                 )
             )
 
@@ -396,3 +382,44 @@ def validate_spec(spec: LoadedSpec, *, examples: bool = True) -> Report:
     if examples:
         _check_examples(spec, version, report)
     return report
+
+
+# Kinds of error that code generation survives: ``--lenient`` reports them as
+# warnings. Every other kind (a reference that does not resolve, a duplicate
+# operationId, a spec the validator could not check, ...) stops generation.
+# A $ref cycle with no schema in it is typed as Any by build.
+LENIENT_CODES = frozenset(
+    {
+        Code.REF_CYCLE,
+        Code.OPENAPI_INVALID,
+        Code.OPERATION_ID_MISSING,
+        Code.OPERATION_ID_UNDOTTED,
+        Code.EXAMPLE_MISMATCH,
+        Code.EXAMPLE_UNCHECKED,
+    }
+)
+
+
+def check_spec(
+    spec: LoadedSpec, *, lenient: bool = False, strict: bool = False
+) -> Report:
+    """Validate; ``strict`` makes warnings errors, ``lenient`` softens what generation survives.
+
+    ``validate``, ``generate`` and ``publish`` all judge a spec through this.
+    """
+    report = validate_spec(spec)
+    if strict:
+        report.errors.extend(replace(w, severity="error") for w in report.warnings)
+        report.warnings = []
+    if lenient:
+        soften(report)
+    return report
+
+
+def soften(report: Report) -> None:
+    """Lenient mode: errors of a kind in :data:`LENIENT_CODES` become warnings."""
+    softened = [
+        replace(e, severity="warning") for e in report.errors if e.code in LENIENT_CODES
+    ]
+    report.errors = [e for e in report.errors if e.code not in LENIENT_CODES]
+    report.warnings = softened + report.warnings

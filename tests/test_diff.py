@@ -513,7 +513,7 @@ def test_fixture_pair(case: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_fixture_base_is_a_valid_spec() -> None:
-    from generator.pipeline import check_spec
+    from generator.validate import check_spec
 
     for side in ("old", "new"):
         spec = load_spec(FIXTURES / "operation-added" / f"{side}.yaml")

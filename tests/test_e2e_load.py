@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-
 from tests.support.runtime_calls import (
     STREAMING_CALLS,
     Call,

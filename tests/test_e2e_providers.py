@@ -292,9 +292,9 @@ def test_omitted_arguments_are_not_sent(server: LocalServer) -> None:
 
 
 def test_pienteger_read_only_user_is_not_an_argument() -> None:
-    from pienteger.resources.completions import Completions
-
     import inspect
+
+    from pienteger.resources.completions import Completions
 
     assert "user" not in inspect.signature(Completions.create).parameters
 

@@ -1,4 +1,4 @@
-"""The pipeline: validation in a forked child while the parent generates."""
+"""The pipeline: validation in a forked child (generator.background) while the parent generates."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.errors import SpecError
+from generator.background import background
+from generator.errors import Finding, SpecError
 from generator.validate import Report
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
@@ -17,7 +18,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
 def _report_of_pid() -> Report:
     r = Report()
-    r.warnings.append(pipeline.Finding("f", "#", f"pid {os.getpid()}", "warning"))
+    r.warnings.append(Finding("f", "#", f"pid {os.getpid()}", "warning"))
     return r
 
 
@@ -35,12 +36,12 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_background_runs_in_another_process_and_returns_its_result(
     forking: None,
 ) -> None:
-    report = pipeline.background(_report_of_pid)()
+    report = background(_report_of_pid)()
     assert report.warnings[0].message != f"pid {os.getpid()}"
 
 
 def test_background_passes_exceptions_back(forking: None) -> None:
-    wait = pipeline.background(_fails)
+    wait = background(_fails)
     with pytest.raises(ValueError, match="boom in the child"):
         wait()
 
@@ -49,10 +50,7 @@ def test_background_runs_inline_when_other_threads_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    assert (
-        pipeline.background(_report_of_pid)().warnings[0].message
-        == f"pid {os.getpid()}"
-    )
+    assert background(_report_of_pid)().warnings[0].message == f"pid {os.getpid()}"
 
 
 def test_invalid_spec_is_reported_not_generated_even_when_build_would_succeed(

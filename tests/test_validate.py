@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import load_spec, load_text
-from generator.pipeline import check_spec
-from generator.validate import concrete_pointer, validate_spec
+from generator.validate import check_spec, concrete_pointer, validate_spec
 from tests.support.packages import default_specs
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"

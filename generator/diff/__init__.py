@@ -13,9 +13,9 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from ..bundle import bundle
-from ..errors import Finding, SpecError
+from ..errors import Code, Finding, SpecError
 from ..load import load_text
-from ..openapi import iter_refs, resolve_pointer
+from ..openapi import iter_refs, pointer, resolve_pointer
 from ..overlay import (
     SUFFIXES,
     Overlay,
@@ -34,8 +34,6 @@ __all__ = ["Change", "diff_specs", "load_side", "render"]
 
 def _check_refs(data: dict[str, object], shown: str) -> None:
     """A dangling or external reference makes a side unreadable: say which."""
-    from ..openapi import pointer
-
     problems = []
     for where, ref in iter_refs(data):
         at = pointer(where) + "/$ref"
@@ -45,15 +43,27 @@ def _check_refs(data: dict[str, object], shown: str) -> None:
                     shown,
                     at,
                     f"external reference {ref!r}: give the spec as a file so it can be bundled",
+                    code=Code.REF_EXTERNAL,
                 )
             )
             continue
         try:
             resolve_pointer(data, ref)
         except KeyError:
-            problems.append(Finding(shown, at, f"reference {ref!r} does not resolve"))
+            problems.append(
+                Finding(
+                    shown,
+                    at,
+                    f"reference {ref!r} does not resolve",
+                    code=Code.REF_UNRESOLVED,
+                )
+            )
     if problems:
         raise SpecError(problems)
+
+
+def _unreadable(shown: str, message: str, code: Code) -> SpecError:
+    return SpecError([Finding(shown, "#", message, code=code)])
 
 
 def load_side(
@@ -78,8 +88,10 @@ def load_side(
     rev, _, rel = arg.partition(":")
     shown = f"{rev}:{rel}"
     if not rev or not rel:
-        raise SpecError(
-            [Finding(shown, "#", "expected REV:path, e.g. HEAD~1:specs/openai.yaml")]
+        raise _unreadable(
+            shown,
+            "expected REV:path, e.g. HEAD~1:specs/openai.yaml",
+            Code.ARGUMENT_INVALID,
         )
     try:
         proc = subprocess.run(
@@ -89,29 +101,25 @@ def load_side(
             timeout=60,
         )
     except FileNotFoundError:
-        raise SpecError(
-            [Finding(shown, "#", "git is not installed (needed to read REV:path)")]
+        raise _unreadable(
+            shown, "git is not installed (needed to read REV:path)", Code.GIT_FAILED
         ) from None
     except subprocess.TimeoutExpired:
-        raise SpecError(
-            [Finding(shown, "#", "git show did not answer in 60 s")]
+        raise _unreadable(
+            shown, "git show did not answer in 60 s", Code.GIT_FAILED
         ) from None
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SpecError(
-            [
-                Finding(
-                    shown,
-                    "#",
-                    f"git show {rev}:{rel} failed: {reason[-1] if reason else 'no output'}",
-                )
-            ]
+        raise _unreadable(
+            shown,
+            f"git show {rev}:{rel} failed: {reason[-1] if reason else 'no output'}",
+            Code.GIT_FAILED,
         )
     try:
         text = proc.stdout.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError(
-            [Finding(shown, "#", f"not UTF-8 text (byte {exc.start})")]
+        raise _unreadable(
+            shown, f"not UTF-8 text (byte {exc.start})", Code.FILE_UNREADABLE
         ) from None
     spec = load_text(text, shown)
     found = _beside_at(rev, rel, here)
@@ -132,12 +140,12 @@ def _beside_at(rev: str, rel: str, here: Path) -> list[Overlay]:
             )
             text = proc.stdout.decode("utf-8-sig")
         except subprocess.TimeoutExpired:
-            raise SpecError(
-                [Finding(shown, "#", "git show did not answer in 60 s")]
+            raise _unreadable(
+                shown, "git show did not answer in 60 s", Code.GIT_FAILED
             ) from None
         except UnicodeDecodeError as exc:
-            raise SpecError(
-                [Finding(shown, "#", f"not UTF-8 text (byte {exc.start})")]
+            raise _unreadable(
+                shown, f"not UTF-8 text (byte {exc.start})", Code.FILE_UNREADABLE
             ) from None
         if proc.returncode == 0:
             return [read_overlay_text(text, shown)]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from ..openapi import escape_pointer_token, json_type, split_pointer
+from ..openapi import deref, escape_pointer_token, is_ref, json_type
 from .model import SchemaChange
 
 TYPE_NAMES = ("string", "integer", "number", "boolean", "object", "array")
@@ -52,42 +52,20 @@ class View:
 
 
 class Resolver:
-    """Follows ``$ref``s inside one document."""
+    """Follows ``$ref``s inside one document, siblings of a ``$ref`` laid over its target."""
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
 
-    def target(self, ref: str) -> Any:
-        node: Any = self.doc
-        for token in split_pointer(ref):
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
-
     def deref(self, node: Any, ptr: str) -> tuple[Any, str, str | None]:
-        """The schema a (chain of) ``$ref`` leads to, siblings merged over it.
+        """The schema a (chain of) ``$ref`` leads to, its pointer, and the first reference.
 
-        Returns the node, its pointer and the first reference followed.
+        ``load_side`` has made sure every reference resolves; a cycle of
+        references with no schema in it reads as ``None`` (anything).
         """
-        first: str | None = None
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if ref in seen or not ref.startswith("#"):
-                break
-            seen.add(ref)
-            first = first or ref
-            target = self.target(ref)
-            if target is None:
-                break
-            siblings = {k: v for k, v in node.items() if k != "$ref"}
-            node = {**target, **siblings} if isinstance(target, dict) else target
-            ptr = ref
-        return node, ptr, first
+        first = node["$ref"] if is_ref(node) else None
+        target, where = deref(self.doc, node, ptr, merge_siblings=True)
+        return target, where, first
 
 
 def _is_null_schema(node: Any) -> bool:

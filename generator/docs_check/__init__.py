@@ -2,10 +2,14 @@
 
 Stages, one module each: ``extract`` reads a page (Markdown or pasted text)
 into items (curl commands via ``curl``, JSON via the forgiving ``jsonish``
-reader, endpoint lines, headers, tables, SDK calls); ``match`` finds the
-spec operation each item is about; ``check`` (with ``bodies``, ``auth`` and
-``tables``) compares them and collects :class:`DocFinding`s; ``report``
-prints them.
+reader, endpoint lines, headers, tables, SDK calls via ``python_samples``);
+``match`` finds the spec operation each item is about; ``check`` walks the
+items and compares them, with ``body_items`` (JSON bodies, against the
+schema ``targets`` names, field by field in ``bodies``), ``headers`` and
+``auth``, and ``tables``; ``coverage`` pairs bodies with the examples the
+spec ``recorded`` and lists what the docs do not show; ``decisions`` quotes
+the spec's ``x-doc-decision`` notes. Findings are :class:`DocFinding`s;
+``report`` prints them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..openapi import deref, escape_pointer_token
+from ..openapi import deref, escape_pointer_token, iter_parameters
 from .curl import Header
 from .match import Operation
 
@@ -30,7 +30,8 @@ STANDARD_HEADERS = {
     "expect",
     "te",
 }
-_CREDENTIAL_NAME = re.compile(
+# Header names that look like they carry a credential.
+CREDENTIAL_NAME = re.compile(
     r"auth|token|key|secret|session|bearer|signature|credential", re.IGNORECASE
 )
 _PLACEHOLDER = re.compile(
@@ -130,32 +131,19 @@ class SecurityIndex:
 
     def header_anywhere(self, lname: str) -> bool:
         """Whether any operation declares a header parameter with this name."""
-        for item in (self.data.get("paths") or {}).values():
-            if not isinstance(item, dict):
-                continue
-            ops = [item] + [v for v in item.values() if isinstance(v, dict)]
-            for node in ops:
-                for param in node.get("parameters") or []:
-                    param, _ = deref(self.data, param, "")
-                    if (
-                        isinstance(param, dict)
-                        and param.get("in") == "header"
-                        and str(param.get("name", "")).lower() == lname
-                    ):
-                        return True
-        return False
+        return any(
+            param.get("in") == "header" and str(param.get("name", "")).lower() == lname
+            for param, _ in iter_parameters(self.data)
+        )
 
 
 def header_params(
-    data: dict[str, Any], op: Operation, path_item: dict[str, Any]
+    data: dict[str, Any], op: Operation
 ) -> dict[str, tuple[dict[str, Any], str]]:
     """The operation's header parameters by lower-case name: (parameter, pointer)."""
     out: dict[str, tuple[dict[str, Any], str]] = {}
     lists = [
-        (
-            path_item.get("parameters") or [],
-            op.pointer.rsplit("/", 1)[0] + "/parameters",
-        ),
+        (op.item.get("parameters") or [], op.item_pointer + "/parameters"),
         (op.data.get("parameters") or [], op.pointer + "/parameters"),
     ]
     for params, base in lists:

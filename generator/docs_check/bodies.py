@@ -23,20 +23,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from ..openapi import (
-    deref,
     escape_pointer_token,
+    locate,
     pointer,
     resolve_pointer,
-    split_pointer,
+    unescape_pointer_token,
 )
-from ..validate import SPEC_URI
 from .jsonish import Parsed, Path
 
 _COMPONENT = re.compile(r"^#/components/schemas/[^/]+$")
-_FROM_DOC = re.compile(r"^\s*From\s+([^\s:]+)\s*:")
-_JSON_MEDIA = re.compile(
-    r"^application/(?:[\w.+-]*\+)?json\b|^\*/\*$|^application/\*$", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -47,25 +42,6 @@ class Problem:
     path: Path
     message: str
     schema_pointer: str
-
-
-@dataclass(frozen=True)
-class BodyTarget:
-    """The schema a doc body is checked against, and how reports name the body."""
-
-    what: str  # "the request body of completions.create", "the 200 response of models.list"
-    media_pointer: str
-    schema_pointer: str
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """An example in the spec that says it came from a doc page (``summary: "From x.md: ..."``)."""
-
-    name: str
-    pointer: str  # of the example's value
-    doc_file: str
-    value: Any
 
 
 def loc(path: Path) -> str:
@@ -79,146 +55,6 @@ def loc(path: Path) -> str:
         else:
             out += f"[{part!r}]"
     return out or "the body"
-
-
-def json_media(content: Any) -> str | None:
-    """The JSON media type among a content map's keys (``application/json`` first)."""
-    if not isinstance(content, dict):
-        return None
-    keys = [k for k in content if isinstance(k, str)]
-    for key in keys:
-        if key.split(";")[0].strip().lower() == "application/json":
-            return key
-    for key in keys:
-        if _JSON_MEDIA.match(key.split(";")[0].strip()):
-            return key
-    return None
-
-
-def request_target(
-    data: dict[str, Any], op_pointer: str, op: dict[str, Any], name: str
-) -> tuple[BodyTarget | None, str | None]:
-    """Where a request body's schema is; else why there is none to check against."""
-    body, where = deref(data, op.get("requestBody"), op_pointer + "/requestBody")
-    if not isinstance(body, dict):
-        return None, f"{name} takes no request body in the spec"
-    content = body.get("content")
-    media = json_media(content)
-    if media is None:
-        kinds = ", ".join(content) if isinstance(content, dict) else "nothing"
-        return None, f"{name}'s request body is {kinds} in the spec, not JSON"
-    mptr = f"{where}/content/{escape_pointer_token(media)}"
-    if not isinstance(content, dict) or "schema" not in content[media]:
-        return None, f"{name}'s JSON request body has no schema in the spec"
-    return BodyTarget(f"the request body of {name}", mptr, mptr + "/schema"), None
-
-
-def response_target(
-    data: dict[str, Any],
-    op_pointer: str,
-    op: dict[str, Any],
-    name: str,
-    status: str | None,
-) -> tuple[BodyTarget | None, str | None]:
-    """Where the schema for a response of ``status`` (else the 2xx one) is; else why not."""
-    responses = op.get("responses")
-    if not isinstance(responses, dict):
-        return None, f"{name} has no responses in the spec"
-    keys = [str(k) for k in responses]
-    if status is None:
-        ok = sorted(k for k in keys if k.startswith("2"))
-        chosen = next(
-            (k for k in ok if _has_json(data, responses[k])), ok[0] if ok else None
-        )
-        if chosen is None:
-            return None, f"{name} has no 2xx response in the spec"
-    elif status in keys:
-        chosen = status
-    elif status[0] + "XX" in keys or status[0] + "xx" in keys:
-        chosen = status[0] + ("XX" if status[0] + "XX" in keys else "xx")
-    elif "default" in keys and not status.startswith("2"):
-        chosen = "default"
-    else:
-        return (
-            None,
-            f"the spec lists no {status} response for {name} (it has {', '.join(keys)})",
-        )
-    resp, where = deref(
-        data,
-        responses[chosen],
-        f"{op_pointer}/responses/{escape_pointer_token(chosen)}",
-    )
-    content = resp.get("content") if isinstance(resp, dict) else None
-    media = json_media(content)
-    label = f"the {status or chosen} response of {name}"
-    if media is None or not isinstance(content, dict) or "schema" not in content[media]:
-        return None, f"{label} has no JSON schema in the spec"
-    mptr = f"{where}/content/{escape_pointer_token(media)}"
-    return BodyTarget(label, mptr, mptr + "/schema"), None
-
-
-def _has_json(data: dict[str, Any], response: Any) -> bool:
-    resp, _ = deref(data, response, "")
-    return isinstance(resp, dict) and json_media(resp.get("content")) is not None
-
-
-def recorded_examples(data: dict[str, Any], media_pointer: str) -> list[Recorded]:
-    """The media type's examples whose summary names the doc page they came from."""
-    try:
-        media = resolve_pointer(data, media_pointer)
-    except KeyError:
-        return []
-    out: list[Recorded] = []
-    examples = media.get("examples") if isinstance(media, dict) else None
-    for name, example in (examples or {}).items():
-        ex, _ = deref(data, example, "")
-        if not isinstance(ex, dict) or "value" not in ex:
-            continue
-        m = _FROM_DOC.match(str(ex.get("summary") or ""))
-        if m:
-            out.append(
-                Recorded(
-                    name,
-                    f"{media_pointer}/examples/{escape_pointer_token(name)}/value",
-                    m.group(1),
-                    ex["value"],
-                )
-            )
-    return out
-
-
-def diff(doc: Any, spec: Any, path: Path = ()) -> list[tuple[Path, str]]:
-    """How a doc value differs from the spec's recorded one: (path, what changed)."""
-    if isinstance(doc, dict) and isinstance(spec, dict):
-        out: list[tuple[Path, str]] = []
-        for key in doc:
-            if key not in spec:
-                out.append((path + (key,), f"{loc(path + (key,))} is new"))
-            else:
-                out.extend(diff(doc[key], spec[key], path + (key,)))
-        for key in spec:
-            if key not in doc:
-                out.append((path, f"{loc(path + (key,))} is gone"))
-        return out
-    if isinstance(doc, list) and isinstance(spec, list):
-        out = []
-        for i, (a, b) in enumerate(zip(doc, spec)):
-            out.extend(diff(a, b, path + (i,)))
-        if len(doc) != len(spec):
-            out.append(
-                (path, f"{loc(path)} has {len(doc)} items instead of {len(spec)}")
-            )
-        return out
-    if doc == spec and type(doc) is type(spec):
-        return []
-    return [(path, f"{loc(path)} is {_short(doc)} instead of {_short(spec)}")]
-
-
-def _short(value: Any) -> str:
-    import json
-
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class BodyChecker:
@@ -283,31 +119,9 @@ class BodyChecker:
         in the node itself; the result names the definition to edit
         (``#/components/schemas/Model/properties/id``).
         """
-        where: list[Any] = split_pointer(root)
-        node = self.node(root)
-        for i, token in enumerate(schema_path):
-            hops = 0
-            while (
-                isinstance(node, dict)
-                and isinstance(node.get("$ref"), str)
-                and token not in node
-                and hops < 32
-            ):
-                ref = node["$ref"]
-                ref = ref[len(SPEC_URI) :] if ref.startswith(SPEC_URI) else ref
-                where, node = split_pointer(ref), self.node(ref)
-                hops += 1
-            if i == len(schema_path) - 1:
-                break  # the failing keyword itself: ``where`` is its schema
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif (
-                isinstance(node, list) and isinstance(token, int) and token < len(node)
-            ):
-                node = node[token]
-            else:
-                break
-            where.append(token)
+        where, used = locate(self.data, schema_path, root)
+        if schema_path and used == len(schema_path):
+            where = where[:-1]  # the failing keyword itself: its schema is the place
         return pointer(where)
 
     # -- the schema parts that apply to a value --------------------------------
@@ -493,40 +307,4 @@ def _search(pattern: str, key: str) -> bool:
 
 def _schema_name(ptr: str) -> str:
     m = re.match(r"^#/components/schemas/([^/]+)$", ptr)
-    return m.group(1).replace("~1", "/").replace("~0", "~") if m else ptr
-
-
-def decision_near(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
-    """The ``x-doc-decision`` on the schema node at ``ptr`` or on a schema enclosing it.
-
-    Climbs through schema structure only (``properties/x``, ``items``,
-    ``anyOf/0``, ...), up to the media type's ``schema`` or the component
-    schema, so a decision about something else next door is never quoted.
-    """
-    parts = ptr.lstrip("#").split("/")[1:]
-    while parts:
-        where = "#" + "".join("/" + p for p in parts)
-        try:
-            node = resolve_pointer(data, where)
-        except KeyError:
-            node = None
-        if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
-            return where, " ".join(node["x-doc-decision"].split())
-        if parts[-1] == "schema" or (
-            len(parts) == 3 and parts[:2] == ["components", "schemas"]
-        ):
-            return None
-        parts = parts[:-1]
-    return None
-
-
-def decision_at(data: dict[str, Any], ptr: str) -> tuple[str, str] | None:
-    """The ``x-doc-decision`` of the node at ``ptr`` itself (``$ref`` followed): (pointer, text)."""
-    try:
-        node = resolve_pointer(data, ptr)
-    except KeyError:
-        return None
-    node, where = deref(data, node, ptr)
-    if isinstance(node, dict) and isinstance(node.get("x-doc-decision"), str):
-        return where, " ".join(node["x-doc-decision"].split())
-    return None
+    return unescape_pointer_token(m.group(1)) if m else ptr

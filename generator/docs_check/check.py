@@ -8,18 +8,17 @@ does not have makes the bodies after it drift too, until the next endpoint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 from ..load import LoadedSpec
 from ..openapi import deref, spec_version
 from ..validate import example_validator
-from . import jsonish
 from .auth import SecurityIndex
-from .bodies import BodyChecker, decision_near, request_target, response_target
-from .coverage import CheckedBody, operations_without_examples, pair_examples
-from .curl import Curl
+from .bodies import BodyChecker
+from .body_items import BodyItems
+from .coverage import operations_without_examples, pair_examples
+from .decisions import decision_near
 from .extract import extract
 from .findings import DocFinding
 from .headers import HeaderChecker
@@ -34,22 +33,8 @@ from .items import (
     SdkCall,
     Table,
 )
-from .match import Operation, SpecIndex, Target
+from .match import Operation, PageContext, SpecIndex, Target
 from .tables import TableChecker
-
-
-@dataclass
-class _Context:
-    """What the page is talking about at the current line."""
-
-    op: Operation | None = None
-    ambiguous: list[Operation] = field(default_factory=list)
-    # "POST /v1/embeddings" when the last endpoint is not in the spec
-    missing: str | None = None
-    missing_line: int = 0
-
-    def set(self, op: Operation | None) -> None:
-        self.op, self.ambiguous, self.missing = op, [], None
 
 
 class DocsChecker:
@@ -66,8 +51,8 @@ class DocsChecker:
         self.headers = HeaderChecker(self.data, self.security, self.bodies, self.add)
         self.findings: list[DocFinding] = []
         self.examples: dict[str, list[str]] = {}  # op pointer -> "doc:line"
+        self.body_items = BodyItems(self.data, self.bodies, self.add, self.examples)
         self.mentions: dict[str, list[str]] = {}
-        self.checked_bodies: list[CheckedBody] = []
         self.doc_files: set[str] = set()
 
     # -- findings ----------------------------------------------------------------
@@ -101,20 +86,20 @@ class DocsChecker:
     def check_doc(self, doc: str, text: str) -> None:
         """Check every example of one page (``doc`` is how reports name it)."""
         self.doc_files.add(FsPath(doc).name)
-        ctx = _Context()
+        ctx = PageContext()
         for item in extract(text):
             handler = getattr(self, "_" + type(item).__name__.lower())
             handler(doc, item, ctx)
 
-    def _heading(self, doc: str, item: Heading, ctx: _Context) -> None:
+    def _heading(self, doc: str, item: Heading, ctx: PageContext) -> None:
         op = self.index.by_heading(item.text)
         if op is not None:
             ctx.set(op)
 
-    def _defect(self, doc: str, item: Defect, ctx: _Context) -> None:
+    def _defect(self, doc: str, item: Defect, ctx: PageContext) -> None:
         self.add("defect", item.kind, doc, item.line, None, item.message)
 
-    def _endpoint(self, doc: str, item: Endpoint, ctx: _Context) -> None:
+    def _endpoint(self, doc: str, item: Endpoint, ctx: PageContext) -> None:
         target = self.index.split(item.target)
         drift = self._server(doc, item.line, target)
         m, path = self.index.resolve(item.method, target)
@@ -161,7 +146,7 @@ class DocsChecker:
         method: str | None,
         target: Target,
         others: list[Operation],
-        ctx: _Context,
+        ctx: PageContext,
     ) -> None:
         shown = f"{method or 'the URL'} {target.path}"
         if others:
@@ -200,7 +185,7 @@ class DocsChecker:
             return True
         return False
 
-    def _baseurl(self, doc: str, item: BaseUrl, ctx: _Context) -> None:
+    def _baseurl(self, doc: str, item: BaseUrl, ctx: PageContext) -> None:
         if self.index.server_matches(item.url):
             self.add(
                 "match",
@@ -223,7 +208,7 @@ class DocsChecker:
 
     # -- curl --------------------------------------------------------------------
 
-    def _curlitem(self, doc: str, item: CurlItem, ctx: _Context) -> None:
+    def _curlitem(self, doc: str, item: CurlItem, ctx: PageContext) -> None:
         c = item.curl
         if not c.url:
             self.add(
@@ -247,7 +232,7 @@ class DocsChecker:
         self.examples.setdefault(op.pointer, []).append(f"{doc}:{item.line}")
         self.headers.curl(doc, op, c, target.query)
         self._query(doc, c.url_line, op, target)
-        self._curl_body(doc, op, c)
+        self.body_items.curl_body(doc, op, c)
         if len(self._drift()) == before:
             self.add(
                 "match",
@@ -262,61 +247,10 @@ class DocsChecker:
     def _drift(self) -> list[DocFinding]:
         return [f for f in self.findings if f.group == "drift"]
 
-    def _curl_body(self, doc: str, op: Operation, c: Curl) -> None:
-        body = c.body
-        if body is None:
-            req, where = deref(
-                self.data, op.data.get("requestBody"), op.pointer + "/requestBody"
-            )
-            if isinstance(req, dict) and req.get("required") is True:
-                self.add(
-                    "drift",
-                    "invalid",
-                    doc,
-                    c.line,
-                    where,
-                    f"the curl sends no body, but {op.name} requires a request body",
-                    op,
-                )
-            return
-        if c.body_option not in ("data", "data-raw", "json"):
-            return
-        lines = body.lines or (body.line,)
-
-        def line_of(offset: int) -> int:
-            return lines[max(0, min(offset, len(lines) - 1))]
-
-        try:
-            parsed = jsonish.parse(body.value, line_of)
-        except jsonish.JsonishError as exc:
-            self.add(
-                "defect",
-                "unreadable-json",
-                doc,
-                exc.line,
-                None,
-                f"the curl's body is not JSON ({exc.message}); not checked",
-            )
-            return
-        rest = body.value[parsed.end :].strip()
-        if rest:
-            self.add(
-                "defect",
-                "unreadable-json",
-                doc,
-                line_of(parsed.end),
-                None,
-                f"text follows the JSON in the curl's body: {rest[:30]!r}",
-            )
-        for r in parsed.repairs:
-            self.add("defect", r.kind, doc, r.line, None, r.message)
-        self._body(doc, body.line, op, "request", None, parsed)
-
     def _query(self, doc: str, line: int, op: Operation, target: Target) -> None:
         declared: dict[str, tuple[dict[str, Any], str]] = {}
-        item = self.data["paths"][op.path]
         for params, base in (
-            (item.get("parameters") or [], self.index.path_pointer(op) + "/parameters"),
+            (op.item.get("parameters") or [], op.item_pointer + "/parameters"),
             (op.data.get("parameters") or [], op.pointer + "/parameters"),
         ):
             for i, param in enumerate(params):
@@ -347,10 +281,10 @@ class DocsChecker:
                     op,
                 )
 
-    def _headeritem(self, doc: str, item: HeaderItem, ctx: _Context) -> None:
+    def _headeritem(self, doc: str, item: HeaderItem, ctx: PageContext) -> None:
         self.headers.line(doc, item.header, ctx.op if item.header.from_table else None)
 
-    def _table(self, doc: str, item: Table, ctx: _Context) -> None:
+    def _table(self, doc: str, item: Table, ctx: PageContext) -> None:
         op = ctx.op
         if op is None:
             return
@@ -380,148 +314,21 @@ class DocsChecker:
 
     # -- JSON bodies and SDK calls -----------------------------------------------------
 
-    def _jsonitem(self, doc: str, item: JsonItem, ctx: _Context) -> None:
-        if item.parsed is None:
-            return
-        role = item.role or ("response" if item.follows_curl else None)
-        op = ctx.op
-        if op is None and ctx.ambiguous:
-            fitting = [
-                o
-                for o in ctx.ambiguous
-                if (role == "request") == ("requestBody" in o.data)
-            ]
-            op = fitting[0] if len(fitting) == 1 else None
-        if op is None:
-            if ctx.missing:
-                self.add(
-                    "drift",
-                    "endpoint-missing",
-                    doc,
-                    item.line,
-                    "#/paths",
-                    f"this {role or 'JSON'} example belongs to {ctx.missing} (line {ctx.missing_line}), which is not in the spec",
-                )
-            else:
-                self.add(
-                    "defect",
-                    "unattached-example",
-                    doc,
-                    item.line,
-                    None,
-                    "no endpoint line, curl or heading before this JSON says which operation it is for; not checked",
-                )
-            return
-        self.examples.setdefault(op.pointer, []).append(f"{doc}:{item.line}")
-        if role is None:
-            role = self._guess_role(op, item.parsed)
-            self.add(
-                "defect",
-                "unlabelled-example",
-                doc,
-                item.line,
-                None,
-                f"nothing before this JSON says whether it is a request or a response; checked as the {role}, which it fits best",
-            )
-        self._body(doc, item.line, op, role, item.status, item.parsed)
+    def _jsonitem(self, doc: str, item: JsonItem, ctx: PageContext) -> None:
+        self.body_items.json_item(doc, item, ctx)
 
-    def _guess_role(self, op: Operation, parsed: jsonish.Parsed) -> str:
-        scores = {}
-        for role in ("request", "response"):
-            target, _ = (
-                request_target(self.data, op.pointer, op.data, op.name)
-                if role == "request"
-                else response_target(self.data, op.pointer, op.data, op.name, None)
-            )
-            scores[role] = (
-                len(
-                    self.bodies.check(parsed.value, target.schema_pointer, parsed, role)
-                )
-                if target
-                else 10**6
-            )
-        return "request" if scores["request"] < scores["response"] else "response"
-
-    def _sdkcall(self, doc: str, item: SdkCall, ctx: _Context) -> None:
+    def _sdkcall(self, doc: str, item: SdkCall, ctx: PageContext) -> None:
         op = self.index.by_sdk_call(item.dotted)
         if op is None:
             return  # some other call of the sample (os.getenv, print, ...)
         ctx.set(op)
-        self.examples.setdefault(op.pointer, []).append(f"{doc}:{item.line}")
-        if not item.body and "requestBody" not in op.data:
-            self.add(
-                "match",
-                "sdk",
-                doc,
-                item.line,
-                op.pointer,
-                f"{item.dotted}() is {op.name}",
-                op,
-            )
-            return
-        lines: dict[jsonish.Path, int] = {(): item.line}
-        keys: dict[jsonish.Path, int] = {(k,): v for k, v in item.arg_lines.items()}
-        parsed = jsonish.Parsed(item.body, 0, lines, keys)
-        for name in item.skipped:
-            self.add(
-                "defect",
-                "not-checked",
-                doc,
-                item.line,
-                None,
-                f"the argument {name} of {item.dotted}() is not a literal; it was not checked",
-            )
-        self._body(doc, item.line, op, "request", None, parsed)
-
-    def _body(
-        self,
-        doc: str,
-        line: int,
-        op: Operation,
-        role: str,
-        status: str | None,
-        parsed: jsonish.Parsed,
-    ) -> None:
-        if role == "request":
-            target, why = request_target(self.data, op.pointer, op.data, op.name)
-            where = op.pointer + "/requestBody"
-        else:
-            target, why = response_target(
-                self.data, op.pointer, op.data, op.name, status
-            )
-            where = op.pointer + "/responses"
-        if target is None:
-            self.add(
-                "drift",
-                "no-schema",
-                doc,
-                line,
-                where,
-                f"the doc shows a {role} body here, but {why}",
-                op,
-            )
-            return
-        problems = self.bodies.check(parsed.value, target.schema_pointer, parsed, role)
-        for p in problems:
-            self.add(
-                "drift",
-                p.kind,
-                doc,
-                parsed.line_of(p.path),
-                p.schema_pointer,
-                f"{target.what}: {p.message}",
-                op,
-                decision_near(self.data, p.schema_pointer),
-            )
-        self.checked_bodies.append(
-            CheckedBody(doc, line, op, target, parsed, not problems)
-        )
+        self.body_items.sdk_call(doc, item, op)
 
     # -- after all pages -----------------------------------------------------------------
 
     def finish(self) -> list[DocFinding]:
         """Pair bodies with the spec's recorded examples, add coverage; every finding."""
-        pair_examples(self.data, self.doc_files, self.checked_bodies, self.add)
+        pair_examples(self.data, self.doc_files, self.body_items.checked, self.add)
         operations_without_examples(
             self.index, self.examples, self.mentions, self.data, self.add
         )

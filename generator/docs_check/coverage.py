@@ -17,9 +17,11 @@ from typing import Any, Callable
 
 from ..openapi import iter_media_types
 from . import jsonish
-from .bodies import BodyTarget, Recorded, decision_at, diff, recorded_examples
+from .decisions import decision_at
 from .findings import DocFinding
 from .match import Operation, SpecIndex
+from .recorded import Recorded, diff, recorded_examples
+from .targets import BodyTarget
 
 Add = Callable[..., DocFinding]
 

@@ -16,7 +16,6 @@ request ... You should get a response back" introduces a response.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 
@@ -27,14 +26,14 @@ from .items import (
     CurlItem,
     Defect,
     Endpoint,
-    Heading,
     HeaderItem,
+    Heading,
     Item,
     JsonItem,
-    SdkCall,
     Table,
     TableRow,
 )
+from .python_samples import python_items
 
 METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS"
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^\s`{]*)")
@@ -437,50 +436,7 @@ class _Scanner:
     # -- Python samples ----------------------------------------------------------
 
     def python_block(self, start: int, end: int) -> None:
-        source = "\n".join(self.lines[start:end])
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            return  # partial snippets are common; nothing to read from them
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            dotted = _dotted(node.func)
-            line = start + node.lineno
-            for kw in node.keywords:
-                if kw.arg == "base_url":
-                    try:
-                        url = ast.literal_eval(kw.value)
-                    except ValueError:
-                        continue
-                    if isinstance(url, str):
-                        self.add(BaseUrl(start + kw.value.lineno, url))
-            if dotted is None or "." not in dotted:
-                continue
-            body: dict[str, object] = {}
-            skipped: list[str] = []
-            arg_lines: dict[str, int] = {}
-            for kw in node.keywords:
-                if kw.arg is None:
-                    skipped.append("**" + (_dotted(kw.value) or "..."))
-                    continue
-                try:
-                    body[kw.arg] = ast.literal_eval(kw.value)
-                    arg_lines[kw.arg] = start + kw.value.lineno
-                except (ValueError, SyntaxError, TypeError):
-                    skipped.append(kw.arg)
-            self.add(SdkCall(line, dotted, body, skipped, arg_lines))
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
+        self.items.extend(python_items(self.lines, start, end))
 
 
 def _balanced_end(text: str, start: int) -> int | None:

@@ -31,15 +31,16 @@ from typing import Any, Callable
 
 from ..openapi import deref
 from .auth import (
-    _CREDENTIAL_NAME,
+    CREDENTIAL_NAME,
     STANDARD_HEADERS,
     SecurityIndex,
     header_params,
     media_matches,
     value_defects,
 )
-from .bodies import BodyChecker, decision_at
+from .bodies import BodyChecker
 from .curl import Curl, Header
+from .decisions import decision_at
 from .findings import DocFinding
 from .match import Operation
 
@@ -63,7 +64,7 @@ class HeaderChecker:
 
     def curl(self, doc: str, op: Operation, c: Curl, query: list[str]) -> None:
         """The headers (and query credentials) of a curl command for ``op``."""
-        params = header_params(self.data, op, self.data["paths"][op.path])
+        params = header_params(self.data, op)
         alternatives, sec_ptr = self.security.requirements(op)
         used: set[str] = set().union(*alternatives) if alternatives else set()
         sent: set[str] = set()
@@ -84,7 +85,7 @@ class HeaderChecker:
                 continue
             if self._known(doc, op, h, params, body=c.body is not None):
                 continue
-            if _CREDENTIAL_NAME.search(h.name):
+            if CREDENTIAL_NAME.search(h.name):
                 strangers.append(h)
                 self._value_defects(doc, h, True)
                 continue
@@ -281,7 +282,7 @@ class HeaderChecker:
 
     def _response_media(self, op: Operation) -> list[str]:
         out: list[str] = []
-        for status, resp in (op.data.get("responses") or {}).items():
+        for resp in (op.data.get("responses") or {}).values():
             resp, _ = deref(self.data, resp, "")
             if isinstance(resp, dict) and isinstance(resp.get("content"), dict):
                 out.extend(k for k in resp["content"] if k not in out)
@@ -327,12 +328,12 @@ class HeaderChecker:
                 op,
             )
             return
-        params = header_params(self.data, op, self.data["paths"][op.path]) if op else {}
+        params = header_params(self.data, op) if op else {}
         if self._known(doc, op, h, params, body=None):
             return
         if op is None and self.security.header_anywhere(h.name.lower()):
             return
-        if _CREDENTIAL_NAME.search(h.name):
+        if CREDENTIAL_NAME.search(h.name):
             schemes_text = (
                 ", ".join(s.describe() for s in self.security.schemes.values())
                 or "none"

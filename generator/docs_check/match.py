@@ -19,7 +19,7 @@ from typing import Any, Pattern
 from urllib.parse import urlsplit
 
 from ..load import LoadedSpec
-from ..openapi import deref, iter_operations, pointer
+from ..openapi import deref, iter_operations, path_item
 
 _PARAM_SEGMENT = re.compile(r"^(?:\{\{?[^{}/]+\}\}?|<[^<>/]+>|:[A-Za-z_]\w*)$")
 _DOC_PARAM = "\x00"  # stands for a doc placeholder segment while matching
@@ -35,6 +35,8 @@ class Operation:
     path: str
     pointer: str
     data: dict[str, Any] = field(repr=False)
+    item: dict[str, Any] = field(repr=False)  # the path item, a $ref followed
+    item_pointer: str  # where the path item's content is
     op_id: str | None
     regex: Pattern[str]
     literals: int
@@ -74,6 +76,20 @@ class Target:
     )  # other readings of the path, when not under a server
 
 
+@dataclass
+class PageContext:
+    """What a doc page is talking about at the current line: the operation its items belong to."""
+
+    op: Operation | None = None
+    ambiguous: list[Operation] = field(default_factory=list)
+    # "POST /v1/embeddings" when the last endpoint is not in the spec
+    missing: str | None = None
+    missing_line: int = 0
+
+    def set(self, op: Operation | None) -> None:
+        self.op, self.ambiguous, self.missing = op, [], None
+
+
 class SpecIndex:
     """The operations and servers of a spec, for matching doc examples."""
 
@@ -82,21 +98,22 @@ class SpecIndex:
         self.data = spec.data
         self.operations: list[Operation] = []
         self.server_urls: list[str] = []
-        self.path_pointers: dict[str, str] = {}
         self._servers: list[tuple[Pattern[str], str]] = (
             []
         )  # (full-URL regex, base path)
         self._add_servers(self.data.get("servers"))
         for path, method, op, where in iter_operations(self.data):
-            self.path_pointers[path] = pointer(["paths", path])
-            self._add_servers(self.data["paths"][path].get("servers"))
+            item, item_where = path_item(self.data, path)
+            self._add_servers(item.get("servers"))
             self._add_servers(op.get("servers"))
-            regex, literals = self._path_regex(path, self._slash_params(path, op))
+            regex, literals = self._path_regex(path, self._slash_params(item, op))
             operation = Operation(
                 method.upper(),
                 path,
                 where,
                 op,
+                item,
+                item_where,
                 _str(op.get("operationId")),
                 regex,
                 literals,
@@ -173,9 +190,8 @@ class SpecIndex:
 
     # -- paths -----------------------------------------------------------------
 
-    def _slash_params(self, path: str, op: dict[str, Any]) -> set[str]:
+    def _slash_params(self, item: dict[str, Any], op: dict[str, Any]) -> set[str]:
         names: set[str] = set()
-        item = self.data["paths"][path]
         for param in list(item.get("parameters") or []) + list(
             op.get("parameters") or []
         ):
@@ -275,8 +291,8 @@ class SpecIndex:
         return found[0] if len(found) == 1 else None
 
     def path_pointer(self, op: Operation) -> str:
-        """The JSON pointer of an operation's path item."""
-        return self.path_pointers[op.path]
+        """The JSON pointer of an operation's path item (where its content is)."""
+        return op.item_pointer
 
 
 def _str(value: Any) -> str | None:

@@ -18,9 +18,10 @@ import re
 from typing import Any, Iterator
 
 from ..openapi import deref, escape_pointer_token, json_type
-from .bodies import BodyChecker, request_target, response_target
+from .bodies import BodyChecker
 from .items import Table, TableRow
 from .match import Operation
+from .targets import request_target, response_target
 
 TableFinding = tuple[str, str, int, str, str]  # (group, kind, line, pointer, message)
 
@@ -266,10 +267,8 @@ class TableChecker:
     ) -> Iterator[TableFinding]:
         where_in = table.role
         params: dict[str, str] = {}
-        item = data["paths"][op.path]
-        base = op.pointer.rsplit("/", 1)[0]
         for plist, pbase in (
-            (item.get("parameters") or [], base + "/parameters"),
+            (op.item.get("parameters") or [], op.item_pointer + "/parameters"),
             (op.data.get("parameters") or [], op.pointer + "/parameters"),
         ):
             for i, param in enumerate(plist):
