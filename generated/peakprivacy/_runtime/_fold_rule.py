@@ -277,27 +277,30 @@ def _build(
     root = _Node()
     nodes = {"": root}
 
-    def node(path: str) -> _Node:
+    def node(path: str, origin: str) -> _Node:
+        """The node at answer path ``path`` (``a[]``: an array's items), for rule ``origin``."""
         found = nodes.get(path)
         if found is not None:
             return found
         parent_path, _, last = path.rpartition(".")
         many = last.endswith("[]")
         key = last[:-2] if many else last
-        parent = node(parent_path)
+        parent = node(parent_path, origin)
         holder = parent_path + ("." if parent_path else "") + key
         kind, item_key = kinds.get(holder, (_MERGE, None))
         if many and kind not in (_INDEX, _POS):
             raise FoldError(
-                f"fold rule: {path!r} goes through {key!r}, an array neither merged by "
-                f"'index' nor placed by a route"
+                f"fold rule: {origin!r} goes through {key!r}, an array neither merged "
+                "by 'index' nor placed by a route"
             )
         if not many and kind in (_INDEX, _POS):
-            # a[]: the array's entry holds the item node; "a" itself is that entry
-            return node(holder + "[]")
+            raise FoldError(
+                f"fold rule: {origin!r} goes through the array {key!r}: write {key + '[]'!r}"
+            )
         if kind not in (_MERGE, _INDEX, _POS):
             raise FoldError(
-                f"fold rule: {holder!r} is a {_name(kind)} value, not an object"
+                f"fold rule: {origin!r} goes through {holder!r}, a {_name(kind)} value, "
+                "not an object"
             )
         child = _Node()
         parent.keys[key] = (key, kind, child, item_key)
@@ -306,11 +309,10 @@ def _build(
 
     for path, (kind, item_key) in sorted(kinds.items()):
         parent_path, _, key = path.rpartition(".")
-        parent = node(parent_path)
-        existing = parent.keys.get(key)
+        parent = node(parent_path, path)
         if kind in (_INDEX, _POS):
-            node(path + "[]")
-        elif existing is not None:
+            node(path + "[]", path)
+        elif key in parent.keys:
             raise FoldError(
                 f"fold rule: {path!r} is an object with rules inside, not {_name(kind)}"
             )
@@ -318,13 +320,8 @@ def _build(
             parent.keys[key] = (key, kind, _PLAIN, item_key)
     for path, new in renames.items():
         parent_path, _, key = path.rpartition(".")
-        parent = node(parent_path)
-        target_path = parent_path + ("." if parent_path else "") + new
-        entry = parent.keys.get(new)
-        if entry is None:
-            entry = (new, _MERGE, _PLAIN, None)
-        parent.keys[key] = (new, entry[1], entry[2], entry[3])
-        nodes.setdefault(target_path, entry[2])
+        entry = node(parent_path, path).keys.get(new, (new, _MERGE, _PLAIN, None))
+        node(parent_path, path).keys[key] = (new, entry[1], entry[2], entry[3])
     return root
 
 
