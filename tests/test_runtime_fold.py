@@ -10,6 +10,7 @@ blocks. Sync and async, over httpx MockTransport and the loopback server.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal, Optional, Union
 
 import pytest
@@ -32,6 +33,7 @@ from generator.runtime import (
     SyncAPIClient,
 )
 from generator.runtime._models import BaseModel
+from tests.support.packages import ROOT
 from tests.support.server import LocalServer, sse_reply
 from tests.support.streams import (
     aopen_stream,
@@ -686,3 +688,41 @@ async def test_an_async_client_stream_folds(server: LocalServer) -> None:
         async with stream:
             assert [t async for t in stream.text_stream] == ["Hel", "lo"]
             check_chat(await stream.get_final_response())
+
+
+# -- the README's section runs as written ------------------------------------------------------
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Streams: wire formats and the final answer")
+    return text[start : text.index("\n## ", start)]
+
+
+def test_the_readme_fold_rules_are_the_tested_ones() -> None:
+    rules = [
+        json.loads(b)
+        for b in re.findall(r"```json\n(.*?)```", readme_section(), re.DOTALL)
+    ]
+    assert rules == [CHAT_FOLD, MESSAGES_FOLD]
+
+
+def test_the_readme_example_runs(
+    server: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Until the generator derives fold rules from specs, give the operation one.
+    from openai_api._runtime import StreamSpec as PackageStreamSpec
+    from openai_api.resources import chat
+
+    spec = PackageStreamSpec(
+        ChatCompletionChunk, "[DONE]", True, final=ChatCompletion, fold=CHAT_FOLD
+    )
+    monkeypatch.setattr(chat._CHAT_COMPLETIONS_CREATE, "stream", spec)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_API_BASE_URL", server.url)
+    server.route("POST", "/chat/completions", sse_reply(CHAT_CHUNKS))
+    (example,) = re.findall(r"```python\n(.*?)```", readme_section(), re.DOTALL)
+    exec(compile(example, "README.md (folding)", "exec"), {})
+    assert capsys.readouterr().out == "Hellotool_calls\n"
