@@ -105,7 +105,7 @@ class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
     def __next__(self) -> T:
         record = next(self._records)
         try:
-            item = self._to_item(record)
+            item = self._event_item(record) if self._sse else self._record_item(record)
         except Exception:
             self.close()
             raise
@@ -161,6 +161,7 @@ class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
         terminator = spec.terminator
         skip = spec.skip_events
         named = spec.events
+        marked = spec.final_marker is not None
         try:
             while True:
                 try:
@@ -174,17 +175,19 @@ class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
                             self._complete = True
                             return
                         event = sse.event
-                        if event in skip:
-                            continue
-                        if (
-                            named is not None
-                            and event not in named
-                            and event != "error"
-                        ):
-                            self._unknown_event(event)
-                            continue
+                        # Plain streams' events are "message": one comparison.
+                        if event != "message" or named is not None:
+                            if event in skip:
+                                continue
+                            if (
+                                named is not None
+                                and event not in named
+                                and event != "error"
+                            ):
+                                self._unknown_event(event)
+                                continue
                         yield sse
-                        if self._end:
+                        if marked and self._end:
                             _drain(chunks)
                             self._complete = True
                             return
@@ -209,6 +212,7 @@ class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
     def _lines(self, fmt: str) -> Generator[bytes, None, None]:
         spec = self._spec
         terminator = None if spec.terminator is None else spec.terminator.encode()
+        marked = spec.final_marker is not None
         try:
             while True:
                 try:
@@ -224,7 +228,7 @@ class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
                                 self._complete = True
                                 return
                             yield line
-                            if self._end:
+                            if marked and self._end:
                                 _drain(chunks)
                                 self._complete = True
                                 return
@@ -297,7 +301,7 @@ class AsyncStream(_OneOrTwo, StreamCore, Generic[T, R]):
     async def __anext__(self) -> T:
         record = await self._records.__anext__()
         try:
-            item = self._to_item(record)
+            item = self._event_item(record) if self._sse else self._record_item(record)
         except Exception:
             await self.aclose()
             raise
@@ -354,6 +358,7 @@ class AsyncStream(_OneOrTwo, StreamCore, Generic[T, R]):
         terminator = spec.terminator
         skip = spec.skip_events
         named = spec.events
+        marked = spec.final_marker is not None
         try:
             while True:
                 try:
@@ -367,17 +372,19 @@ class AsyncStream(_OneOrTwo, StreamCore, Generic[T, R]):
                             self._complete = True
                             return
                         event = sse.event
-                        if event in skip:
-                            continue
-                        if (
-                            named is not None
-                            and event not in named
-                            and event != "error"
-                        ):
-                            self._unknown_event(event)
-                            continue
+                        # Plain streams' events are "message": one comparison.
+                        if event != "message" or named is not None:
+                            if event in skip:
+                                continue
+                            if (
+                                named is not None
+                                and event not in named
+                                and event != "error"
+                            ):
+                                self._unknown_event(event)
+                                continue
                         yield sse
-                        if self._end:
+                        if marked and self._end:
                             await _adrain(chunks)
                             self._complete = True
                             return
@@ -400,6 +407,7 @@ class AsyncStream(_OneOrTwo, StreamCore, Generic[T, R]):
     async def _lines(self, fmt: str) -> AsyncGenerator[bytes, None]:
         spec = self._spec
         terminator = None if spec.terminator is None else spec.terminator.encode()
+        marked = spec.final_marker is not None
         try:
             while True:
                 try:
@@ -415,7 +423,7 @@ class AsyncStream(_OneOrTwo, StreamCore, Generic[T, R]):
                                 self._complete = True
                                 return
                             yield line
-                            if self._end:
+                            if marked and self._end:
                                 await _adrain(chunks)
                                 self._complete = True
                                 return

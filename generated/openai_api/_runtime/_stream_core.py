@@ -69,7 +69,7 @@ class StreamCore:
         "_folder",
         "_final",
         "_unknown",
-        "_to_item",
+        "_sse",
         "_parse",
         "_ctypes",
     )
@@ -96,9 +96,7 @@ class StreamCore:
         self._unknown: set[str] | None = None
         # One validator for every chunk, unless event names choose the type.
         self._parse = None if spec.events is not None else spec.parser("message")
-        self._to_item: Callable[[Any], Any] = (
-            self._event_item if spec.format == SSE else self._record_item
-        )
+        self._sse = spec.format == SSE
         self._ctypes = media_types(spec.format)
 
     def _where(self) -> str:
