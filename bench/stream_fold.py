@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import common  # noqa: F401  (sets sys.path)
 from common import emit, interleaved, median, table
@@ -227,6 +227,10 @@ def read_format(media_type: str, parts: list[bytes]) -> int:
 _SPECS: dict[str, Any] = {}
 
 
+def _reader(media_type: str, parts: list[bytes]) -> Callable[[], int]:
+    return lambda: read_format(media_type, parts)
+
+
 def main(argv: Iterable[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chunks", type=int, default=1000)
@@ -285,7 +289,7 @@ def _run(args: argparse.Namespace, body: bytes) -> dict[str, object]:
         assert read_format(media_type, parts) == args.events
     ftimes = interleaved(
         {
-            name: (lambda m=media_type, p=parts: read_format(m, p))
+            name: _reader(media_type, parts)
             for name, (media_type, parts) in bodies.items()
         },
         args.rounds,

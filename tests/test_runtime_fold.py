@@ -593,7 +593,15 @@ def test_a_stream_closed_early_has_no_final_response() -> None:
     stream, _ = open_stream(CHAT, [CHAT_BODY])
     next(stream)
     stream.close()
-    with pytest.raises(RuntimeError, match="the stream was closed before its end"):
+    with pytest.raises(
+        RuntimeError, match=r"the stream was closed \(or failed\) before its end"
+    ):
+        stream.get_final_response()
+    # A stream that failed while iterated has no final response either.
+    stream, _ = open_stream(CHAT, [sse([CHAT_CHUNKS[1], {"error": {"message": "x"}}])])
+    with pytest.raises(APIStreamError):
+        list(stream)
+    with pytest.raises(RuntimeError, match=r"closed \(or failed\) before its end"):
         stream.get_final_response()
 
 

@@ -245,7 +245,7 @@ def test_leaving_a_with_block_early_releases_the_connection(
         with client.chat.completions.create(
             model="m", messages=[], stream=True
         ) as stream:
-            for chunk in stream:
+            for _ in stream:
                 break
         assert stream.response.is_closed
         assert wait_until(lambda: own_server.open_connections == 0)

@@ -31,7 +31,7 @@ from .errors import (
 if TYPE_CHECKING:
     from ._api import StreamSpec
 
-__all__ = ["StreamCore"]
+__all__ = ["StreamCore", "OneOrTwo"]
 
 # "openai_api._runtime._stream_core" logs as "openai_api": one logger per package.
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
@@ -51,6 +51,24 @@ def _json_decoder() -> Callable[[str | bytes], Any]:
 
         _from_json = from_json
     return _from_json
+
+
+class OneOrTwo:
+    """Lets ``Stream[Chunk]`` mean ``Stream[Chunk, Any]`` at run time too.
+
+    (Type checkers read the default of the final-response parameter from its
+    ``TypeVar``; importing typing_extensions at run time for it would cost
+    every client import ~5 ms.)
+    """
+
+    __slots__ = ()
+
+    if not TYPE_CHECKING:
+
+        def __class_getitem__(cls, params):
+            if not isinstance(params, tuple):
+                params = (params, Any)
+            return super().__class_getitem__(params)
 
 
 class StreamCore:
@@ -224,8 +242,8 @@ class StreamCore:
     def _finish_fold(self, folder: Folder) -> Any:
         if not self._complete:
             raise RuntimeError(
-                f"{self._where()}: the stream was closed before its end, so its final "
-                "response cannot be built"
+                f"{self._where()}: the stream was closed (or failed) before its end, "
+                "so its final response cannot be built"
             )
         try:
             data = folder.result()

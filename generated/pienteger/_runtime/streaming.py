@@ -40,7 +40,7 @@ from typing import (
 import httpx
 
 from ._ndjson import JSON_SEQ, SSE, LineDecoder, RecordTooLong, SeqDecoder
-from ._stream_core import _UNSET, StreamCore
+from ._stream_core import _UNSET, OneOrTwo, StreamCore
 from .sse import SSEError, aiter_sse, iter_sse
 
 if TYPE_CHECKING:
@@ -59,24 +59,7 @@ __all__ = ["Stream", "AsyncStream"]
 T = TypeVar("T")
 
 
-class _OneOrTwo:
-    """Lets ``Stream[Chunk]`` mean ``Stream[Chunk, Any]`` at run time too.
-
-    (Type checkers read the default from ``R``; importing typing_extensions at
-    run time for it would cost every client import ~5 ms.)
-    """
-
-    __slots__ = ()
-
-    if not TYPE_CHECKING:
-
-        def __class_getitem__(cls, params):
-            if not isinstance(params, tuple):
-                params = (params, Any)
-            return super().__class_getitem__(params)
-
-
-class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
+class Stream(OneOrTwo, StreamCore, Generic[T, R]):
     """A synchronous stream of typed chunks. Iterate it; close it (or use ``with``) to release the connection.
 
     ``Stream[Chunk, Final]``: ``Final`` is what :meth:`get_final_response`
@@ -272,7 +255,7 @@ class Stream(_OneOrTwo, StreamCore, Generic[T, R]):
         self.close()
 
 
-class AsyncStream(_OneOrTwo, StreamCore, Generic[T, R]):
+class AsyncStream(OneOrTwo, StreamCore, Generic[T, R]):
     """An asynchronous stream of typed chunks. ``async for`` over it; ``aclose()`` (or ``async with``) releases it.
 
     ``get_final_response()``, ``text_stream`` and ``until_done()`` are the
