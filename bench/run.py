@@ -4,9 +4,10 @@
     python bench/run.py sse typed            # some of them
     python bench/run.py --quick              # tiny sizes: checks the benchmarks still run
 
-Figures: sse (decoding), typed (typed streaming), requests (request overhead
-and a 200-chunk stream), generation (four specs, the official OpenAI spec vs
-openapi-python-client, scaling), imports (import plus client construction;
+Figures: sse (decoding), typed (typed streaming), fold (get_final_response()
+against iteration and the openai SDK; NDJSON vs SSE), requests (request
+overhead and a 200-chunk stream), generation (four specs, the official OpenAI
+spec vs openapi-python-client, scaling), imports (import plus client construction;
 run after generation, which leaves the official spec's package for it).
 Peers come from the bench extra: pip install -e '.[bench]'.
 """
@@ -18,10 +19,11 @@ import sys
 
 import common
 
-FIGURES = ("sse", "typed", "requests", "generation", "imports")
+FIGURES = ("sse", "typed", "fold", "requests", "generation", "imports")
 QUICK = {
     "sse": ["--events", "300", "--rounds", "1"],
     "typed": ["--events", "200", "--rounds", "1"],
+    "fold": ["--chunks", "50", "--events", "200", "--rounds", "1"],
     "requests": [
         "--requests",
         "20",
@@ -63,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             import typed_stream
 
             typed_stream.main(extra)
+        elif name == "fold":
+            import stream_fold
+
+            stream_fold.main(extra)
         elif name == "requests":
             import requests_bench
 

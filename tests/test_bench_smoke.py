@@ -23,6 +23,7 @@ def test_every_benchmark_runs_at_tiny_sizes(tmp_path: Path) -> None:
     for figure in (
         "sse_decode",
         "typed_stream",
+        "stream_fold",
         "requests",
         "generation",
         "import_time",

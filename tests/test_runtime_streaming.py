@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import typing
 from pathlib import Path
 
 import pytest
@@ -244,7 +245,7 @@ def test_leaving_a_with_block_early_releases_the_connection(
         with client.chat.completions.create(
             model="m", messages=[], stream=True
         ) as stream:
-            for chunk in stream:
+            for _ in stream:
                 break
         assert stream.response.is_closed
         assert wait_until(lambda: own_server.open_connections == 0)
@@ -313,7 +314,7 @@ def test_errors_in_a_stream_release_the_connection(own_server: LocalServer) -> N
 # -- static types --------------------------------------------------------------------------------
 
 TYPED = """
-from typing import Union
+from typing import Any, Union
 from typing_extensions import assert_type
 
 import openai_api, peakprivacy, pienteger, prime_intellect
@@ -365,6 +366,22 @@ async def async_(o: openai_api.AsyncOpenAI, p: pienteger.AsyncPienteger,
     assert_type(await pi.chat.completions.create(model="m", messages=[], stream=True), prime_intellect.AsyncStream[PIChunk])
     assert_type(await pp.chat.completions.create(model="m", messages=[], stream=True), peakprivacy.AsyncStream[PPChunk])
     assert_type(await pp.chat.completions.create(model="m", messages=[], stream=False), PPChat)
+
+
+def folded(s: openai_api.Stream[ChatCompletionChunk, ChatCompletion], o: openai_api.OpenAI) -> None:
+    assert_type(s.get_final_response(), ChatCompletion)
+    for text in s.text_stream:
+        assert_type(text, str)
+    assert_type(s.until_done(), None)
+    # Without the second parameter, the final response is Any.
+    assert_type(o.chat.completions.create(model="m", messages=[], stream=True).get_final_response(), Any)
+
+
+async def afolded(s: openai_api.AsyncStream[ChatCompletionChunk, ChatCompletion]) -> None:
+    assert_type(await s.get_final_response(), ChatCompletion)
+    async for text in s.text_stream:
+        assert_type(text, str)
+    await s.until_done()
 """
 
 # Each line is wrong on purpose: mypy must flag every one, or the check above proves nothing.
@@ -381,6 +398,11 @@ def wrong(o: openai_api.OpenAI) -> None:
     for chunk in o.chat.completions.create(model="m", messages=[], stream=True):
         assert_type(chunk, ChatCompletion)
     o.chat.completions.create(model="m", messages=[], stream="yes")
+
+
+def wrong_final(s: openai_api.Stream[ChatCompletionChunk, ChatCompletion]) -> None:
+    assert_type(s.get_final_response(), ChatCompletionChunk)
+    s.text_stream.append("x")
 """
 
 
@@ -413,7 +435,23 @@ def test_stream_overloads_type_check(tmp_path: Path) -> None:
     wrong_lines = sorted(
         {int(e.split(":")[1]) for e in errors if "typed_wrong.py" in e}
     )
-    assert wrong_lines == [9, 10, 12, 13], result.stdout
+    assert wrong_lines == [9, 10, 12, 13, 17, 18], result.stdout
+
+
+def test_stream_types_take_one_or_two_parameters_at_run_time() -> None:
+    pkg = package("openai_api")
+    types = importlib.import_module("openai_api.types")
+    for cls in (pkg.Stream, pkg.AsyncStream):
+        assert cls[types.ChatCompletionChunk].__args__ == (
+            types.ChatCompletionChunk,
+            typing.Any,
+        )
+        assert cls[types.ChatCompletionChunk, types.ChatCompletion].__args__ == (
+            types.ChatCompletionChunk,
+            types.ChatCompletion,
+        )
+        with pytest.raises(TypeError):
+            cls[int, int, int]
 
 
 def test_an_event_over_the_size_limit_is_an_error(

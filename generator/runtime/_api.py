@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
+from ._fold import FoldRule
+from ._ndjson import SSE, stream_format
 from ._params import simple_text
 
 __all__ = [
@@ -132,31 +134,139 @@ class Result:
 
 
 class StreamSpec:
-    """How an operation streams: the type of each event's JSON data and the end marker.
+    """How an operation streams: its wire format, its chunk types, what ends it, how it folds.
 
-    ``terminator`` is the data payload that ends the stream (``"[DONE]"`` for
-    OpenAI-style APIs), or ``None`` when the stream ends with the body. When
-    ``terminator_required``, a body that ends before the terminator means the
-    stream was cut short, and is an error.
+    Only ``type`` is required; everything else has the default of a plain
+    server-sent-event stream.
+
+    ``type``
+        The chunk type: each event's JSON data (SSE), or each line's or
+        record's JSON (JSON Lines, JSON text sequences).
+    ``terminator``, ``terminator_required``
+        The payload that ends the stream (``"[DONE]"``: an SSE event's data, or
+        a line or record whose text is exactly that), or ``None`` when the
+        stream ends with the body. When ``terminator_required``, a body that
+        ends before the terminator (or the ``final_marker``) means the stream
+        was cut short, and is an error.
+    ``media_type``
+        The media type the spec declares for the stream:
+        ``text/event-stream`` (default), a JSON Lines type
+        (``application/x-ndjson``, ``application/jsonl``...) or
+        ``application/json-seq``. It decides the decoder and the ``Accept``
+        header.
+    ``events``
+        For SSE streams whose event names say what each event is (a
+        messages-style API: ``message_start``, ``content_block_delta``...):
+        ``{event name: chunk type}``. An event whose name is not listed is
+        skipped, and logged at DEBUG (an API adds events; a client should not
+        break on them). ``error`` always raises.
+    ``skip_events``
+        Names of events that carry no chunk (keep-alives such as ``ping``):
+        skipped silently, unless ``events`` lists them.
+    ``final_marker``
+        ``(key, value)``: the chunk whose top-level ``key`` equals ``value`` is
+        the last one (``("done", True)``); it is delivered, and ends the stream.
+    ``final``, ``fold``
+        The operation's non-streaming response type, and the rule (data, see
+        :mod:`._fold`) that builds it from the chunks, for
+        ``get_final_response()`` and ``text_stream``.
     """
 
-    __slots__ = ("type", "terminator", "terminator_required", "_parse")
+    __slots__ = (
+        "type",
+        "terminator",
+        "terminator_required",
+        "media_type",
+        "format",
+        "accept",
+        "events",
+        "skip_events",
+        "final_marker",
+        "final",
+        "fold",
+        "_parse",
+        "_parsers",
+        "_fold_rule",
+        "_final_parse",
+    )
 
     def __init__(
         self,
         type: Any,
         terminator: str | None = None,
         terminator_required: bool = False,
+        *,
+        media_type: str = "text/event-stream",
+        events: Mapping[str, Any] | None = None,
+        skip_events: Sequence[str] = ("ping",),
+        final_marker: tuple[str, Any] | None = None,
+        final: Any = None,
+        fold: Mapping[str, Any] | None = None,
     ) -> None:
         self.type = type
         self.terminator = terminator
-        self.terminator_required = terminator_required and terminator is not None
+        self.terminator_required = terminator_required and (
+            terminator is not None or final_marker is not None
+        )
+        self.media_type = media_type
+        self.format = stream_format(media_type)
+        if events is not None and self.format != SSE:
+            raise ValueError(
+                f"named events need an event stream (text/event-stream), not {media_type!r}"
+            )
+        self.accept = f"{media_type}, application/json;q=0.9"
+        self.events = None if events is None else dict(events)
+        self.skip_events = frozenset(skip_events) - set(self.events or ())
+        self.final_marker = final_marker
+        self.final = final
+        self.fold = fold
         self._parse: Callable[[str | bytes], Any] | None = None
+        self._parsers: dict[str, Callable[[str | bytes], Any]] = {}
+        self._fold_rule: FoldRule | None = None
+        self._final_parse: Callable[[Any], Any] | None = None
 
-    def parse_json(self, data: str) -> Any:
+    def parse_json(self, data: str | bytes) -> Any:
+        """Validate one chunk's JSON into ``type``."""
         parse = self._parse
         if parse is None:
             parse = self._parse = json_parser(self.type)
+        return parse(data)
+
+    def parser(self, event: str) -> Callable[[str | bytes], Any]:
+        """The validator for the JSON of an event named ``event`` (built on first use)."""
+        if self.events is None:
+            parse = self._parse
+            if parse is None:
+                parse = self._parse = json_parser(self.type)
+            return parse
+        parse = self._parsers.get(event)
+        if parse is None:
+            parse = self._parsers[event] = json_parser(self.events[event])
+        return parse
+
+    def chunk_type(self, event: str) -> Any:
+        """The chunk type of an event named ``event``."""
+        return self.type if self.events is None else self.events[event]
+
+    @property
+    def fold_rule(self) -> FoldRule | None:
+        """The compiled fold rule (compiled on first use), or ``None``."""
+        if self._fold_rule is None and self.fold is not None:
+            self._fold_rule = FoldRule(self.fold)
+        return self._fold_rule
+
+    def parse_final(self, data: Any) -> Any:
+        """Validate a folded answer (decoded JSON) into ``final`` (returned as is without one)."""
+        if self.final is None:
+            return data
+        parse = self._final_parse
+        if parse is None:
+            validate = getattr(self.final, "model_validate", None)
+            if validate is None:
+                from pydantic import TypeAdapter
+
+                validate = TypeAdapter(self.final).validate_python
+            parse = self._final_parse = validate
         return parse(data)
 
 

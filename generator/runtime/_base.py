@@ -271,7 +271,9 @@ class BaseClient:
         url = self.base_url + op.format_path(path)
         all_headers = dict(auth_headers)
         if stream:
-            all_headers["Accept"] = _STREAM_ACCEPT
+            all_headers["Accept"] = (
+                _STREAM_ACCEPT if op.stream is None else op.stream.accept
+            )
         elif op.accept is not None:
             all_headers["Accept"] = op.accept
         if headers:

@@ -7,6 +7,7 @@ provider: what differs between APIs arrives as data (:mod:`._api`).
 
 from ._api import ApiInfo, AuthScheme, Credential, Operation, Result, StreamSpec
 from ._base import AsyncAPIClient, BaseClient, SyncAPIClient
+from ._fold import FoldError, FoldRule
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .errors import (
     APIConnectionError,
@@ -59,6 +60,8 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "FoldError",
+    "FoldRule",
     "ServerSentEvent",
     "aiter_sse",
     "iter_sse",

@@ -1,175 +1,72 @@
-"""Typed streams over server-sent events: ``Stream[T]`` and ``AsyncStream[T]``.
+"""Typed streams: ``Stream[Chunk]`` and ``AsyncStream[Chunk]``, in every wire format the specs use.
 
-Each event's JSON data is validated into the operation's chunk type; the
-spec's terminator (``[DONE]``) ends the stream. The server's errors inside a
-stream, undecodable data and broken connections all raise :class:`APIError`
+The wire format comes from the spec (:class:`StreamSpec`): server-sent events
+(each event's JSON data is a chunk; with named events, the event name picks
+the chunk type), JSON Lines (each line is a chunk) or JSON text sequences
+(each RS-separated record is a chunk). The spec's terminator (``[DONE]``) or
+final marker (``{"done": true}``) ends the stream. The server's errors inside
+a stream, undecodable data and broken connections all raise :class:`APIError`
 subclasses; a stream never just stops early in silence.
 
-A connection that breaks before the first event is transparent to the
+A stream also folds into the operation's non-streaming answer when its spec
+gives a fold rule: ``get_final_response()`` consumes the rest of the stream
+and returns that answer (text deltas joined, tool-call fragments joined per
+index, the last ``finish_reason``, ``usage``...), ``text_stream`` yields only
+the text deltas, and ``until_done()`` consumes the stream. They can follow
+iteration: chunks already delivered are folded too.
+
+A connection that breaks before the first chunk is transparent to the
 caller: the request is sent again (after the usual backoff) as long as the
 call has retries left, sharing one budget with the retries before the
-response. After the first event nothing is sent again: the caller already
+response. After the first chunk nothing is sent again: the caller already
 has part of the answer.
 """
 
 from __future__ import annotations
 
-import json
 from typing import (
     TYPE_CHECKING,
     Any,
     AsyncGenerator,
+    AsyncIterator,
     Awaitable,
     Callable,
     Generator,
     Generic,
     Iterator,
-    AsyncIterator,
     TypeVar,
 )
 
 import httpx
 
-from .errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStreamError,
-    APITimeoutError,
-    error_body,
-    error_summary,
-)
-from .sse import ServerSentEvent, SSEError, aiter_sse, iter_sse
+from ._ndjson import JSON_SEQ, SSE, LineDecoder, RecordTooLong, SeqDecoder
+from ._stream_core import _UNSET, OneOrTwo, StreamCore
+from .sse import SSEError, aiter_sse, iter_sse
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from typing_extensions import TypeVar as TypeVarWithDefault
+
     from ._api import StreamSpec
+
+    R = TypeVarWithDefault("R", default=Any)
+else:
+    R = TypeVar("R")
 
 __all__ = ["Stream", "AsyncStream"]
 
 T = TypeVar("T")
 
 
-class _StreamCore:
-    """What the sync and async streams share: turning one event into an item."""
-
-    __slots__ = ("response", "_spec", "_request", "_redact", "_count")
-
-    def __init__(
-        self,
-        response: httpx.Response,
-        spec: StreamSpec,
-        request: httpx.Request,
-        redact: Callable[[str], str],
-    ) -> None:
-        self.response = response
-        self._spec = spec
-        self._request = request
-        self._redact = redact
-        self._count = 0  # events turned into items so far
-
-    def _where(self) -> str:
-        return f"{self._request.method} {self._request.url.path}"
-
-    def _item(self, sse: ServerSentEvent) -> Any:
-        """The typed item for one event (the terminator was handled by the caller)."""
-        if sse.event == "error":
-            raise self._server_error(sse.data)
-        try:
-            item = self._spec.parse_json(sse.data)
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            raise self._bad_event(sse.data, exc) from None
-        extra = getattr(item, "__pydantic_extra__", None)
-        if extra and "error" in extra:
-            raise self._server_error(sse.data)
-        self._count += 1
-        return item
-
-    def _server_error(self, data: str) -> APIStreamError:
-        try:
-            body: Any = json.loads(data)
-        except ValueError:
-            body = data
-        message = self._redact(
-            f"{self._where()}: the server sent an error in the stream: {error_summary(body)}"
-        )
-        return APIStreamError(message, body=body, request=self._request)
-
-    def _bad_event(self, data: str, exc: Exception) -> Exception:
-        try:
-            payload = json.loads(data)
-        except ValueError as parse_error:
-            return APIResponseValidationError(
-                self._redact(
-                    f"{self._where()}: event {self._count + 1} of the stream is not valid JSON "
-                    f"({parse_error}): {data[:200]!r}"
-                ),
-                response=self.response,
-                body=data,
-            )
-        if isinstance(payload, dict) and "error" in payload:
-            return self._server_error(data)
-        name = getattr(self._spec.type, "__name__", str(self._spec.type))
-        return APIResponseValidationError(
-            self._redact(
-                f"{self._where()}: event {self._count + 1} of the stream does not match {name}: {exc}"
-            ),
-            response=self.response,
-            body=payload,
-        )
-
-    def _transport_error(self, exc: Exception) -> APIConnectionError:
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(
-                f"{self._where()}: the stream timed out after {self._count} events",
-                request=self._request,
-            )
-        return APIConnectionError(
-            self._redact(
-                f"{self._where()}: the connection broke after {self._count} events of the stream "
-                f"({type(exc).__name__}: {exc})"
-            ),
-            request=self._request,
-        )
-
-    def _ended_early(self) -> APIConnectionError:
-        return APIConnectionError(
-            f"{self._where()}: the stream ended after {self._count} events without its terminator "
-            f"{self._spec.terminator!r}",
-            request=self._request,
-        )
-
-    def _not_event_stream(self) -> bool:
-        ctype = self.response.headers.get("content-type")
-        return ctype is not None and "text/event-stream" not in ctype.lower()
-
-    def _wrong_content_type(self) -> APIResponseValidationError:
-        """For a 2xx answer that is no event stream (its body has been read)."""
-        body = error_body(self.response)
-        ctype = self.response.headers.get("content-type")
-        return APIResponseValidationError(
-            self._redact(
-                f"{self._where()}: expected an event stream (text/event-stream) but got "
-                f"{ctype}: {error_summary(body)}"
-            ),
-            response=self.response,
-            body=body,
-        )
-
-    def _decode_error(self, exc: SSEError) -> APIResponseValidationError:
-        return APIResponseValidationError(
-            f"{self._where()}: cannot decode the event stream: {exc}",
-            response=self.response,
-        )
-
-
-class Stream(_StreamCore, Generic[T]):
+class Stream(OneOrTwo, StreamCore, Generic[T, R]):
     """A synchronous stream of typed chunks. Iterate it; close it (or use ``with``) to release the connection.
 
-    ``response`` is the underlying :class:`httpx.Response`.
+    ``Stream[Chunk, Final]``: ``Final`` is what :meth:`get_final_response`
+    returns. ``response`` is the underlying :class:`httpx.Response`.
     """
 
-    __slots__ = ("_iterator", "_resend")
+    __slots__ = ("_records", "_resend")
 
     def __init__(
         self,
@@ -181,33 +78,106 @@ class Stream(_StreamCore, Generic[T]):
     ) -> None:
         super().__init__(response, spec, request, redact)
         self._resend = resend
-        self._iterator = self._items()
+        self._records = (
+            self._events() if spec.format == SSE else self._lines(spec.format)
+        )
 
     def __iter__(self) -> Iterator[T]:
         return self
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        record = next(self._records)
+        try:
+            item = self._event_item(record) if self._sse else self._record_item(record)
+        except Exception:
+            self.close()
+            raise
+        if self._seen is not None:
+            self._keep(record)
+        return item  # type: ignore[no-any-return]
 
-    def _items(self) -> Generator[T, None, None]:
-        terminator = self._spec.terminator
-        item = self._item
+    def get_final_response(self) -> R:
+        """Consume the rest of the stream; return the operation's answer built from every chunk."""
+        if self._final is _UNSET:
+            folder = self._start_fold()
+            try:
+                for record in self._records:
+                    self._fold(folder, record)
+                return self._finish_fold(folder)  # type: ignore[no-any-return]
+            except Exception:
+                self.close()
+                raise
+        return self._final  # type: ignore[no-any-return]
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The text deltas of the rest of the stream, folding as it goes."""
+        return self._texts()
+
+    def _texts(self) -> Generator[str, None, None]:
+        folder = self._start_fold()
+        try:
+            for record in self._records:
+                texts = self._fold(folder, record, texts=True)
+                if texts:
+                    yield from texts
+        except Exception:
+            self.close()
+            raise
+
+    def until_done(self) -> None:
+        """Consume the rest of the stream (folding it, when the stream can fold)."""
+        if self._spec.fold is None:
+            for _ in self:
+                pass
+            return
+        folder = self._start_fold()
+        try:
+            for record in self._records:
+                self._fold(folder, record)
+        except Exception:
+            self.close()
+            raise
+
+    def _events(self) -> Generator[Any, None, None]:
+        spec = self._spec
+        terminator = spec.terminator
+        skip = spec.skip_events
+        named = spec.events
+        marked = spec.final_marker is not None
         try:
             while True:
                 try:
-                    if self._not_event_stream():
+                    if self._wrong_content_type():
                         self.response.read()
-                        raise self._wrong_content_type()
+                        raise self._wrong_content_type_error()
                     chunks = self.response.iter_bytes()
                     for sse in iter_sse(chunks):
                         if sse.data == terminator:
                             _drain(chunks)
+                            self._complete = True
                             return
-                        yield item(sse)
+                        event = sse.event
+                        # Plain streams' events are "message": one comparison.
+                        if event != "message" or named is not None:
+                            if event in skip:
+                                continue
+                            if (
+                                named is not None
+                                and event not in named
+                                and event != "error"
+                            ):
+                                self._unknown_event(event)
+                                continue
+                        yield sse
+                        if marked and self._end:
+                            _drain(chunks)
+                            self._complete = True
+                            return
                     break
                 except httpx.TransportError as exc:
                     self.response.close()
-                    # Before the first event nothing was delivered, so sending
+                    # Before the first chunk nothing was delivered, so sending
                     # again is invisible to the caller; after it, it is not.
                     resend = self._resend if self._count == 0 else None
                     response = resend() if resend is not None else None
@@ -216,17 +186,64 @@ class Stream(_StreamCore, Generic[T]):
                     self.response = response
                 except SSEError as exc:
                     raise self._decode_error(exc) from None
-            if self._spec.terminator_required:
+            if spec.terminator_required:
                 raise self._ended_early()
+            self._complete = True
+        finally:
+            self.response.close()
+
+    def _lines(self, fmt: str) -> Generator[bytes, None, None]:
+        spec = self._spec
+        terminator = None if spec.terminator is None else spec.terminator.encode()
+        marked = spec.final_marker is not None
+        try:
+            while True:
+                try:
+                    if self._wrong_content_type():
+                        self.response.read()
+                        raise self._wrong_content_type_error()
+                    chunks = self.response.iter_bytes()
+                    decoder = SeqDecoder() if fmt == JSON_SEQ else LineDecoder()
+                    for chunk in chunks:
+                        for line in decoder.feed(chunk):
+                            if terminator is not None and line.strip() == terminator:
+                                _drain(chunks)
+                                self._complete = True
+                                return
+                            yield line
+                            if marked and self._end:
+                                _drain(chunks)
+                                self._complete = True
+                                return
+                    tail = decoder.close()
+                    if tail is not None:
+                        if terminator is not None and tail.strip() == terminator:
+                            self._complete = True
+                            return
+                        self._tail = True
+                        yield tail
+                    break
+                except httpx.TransportError as exc:
+                    self.response.close()
+                    resend = self._resend if self._count == 0 else None
+                    response = resend() if resend is not None else None
+                    if response is None:
+                        raise self._transport_error(exc) from None
+                    self.response = response
+                except RecordTooLong as exc:
+                    raise self._decode_error(exc) from None
+            if spec.terminator_required and not self._end:
+                raise self._ended_early()
+            self._complete = True
         finally:
             self.response.close()
 
     def close(self) -> None:
         """Release the connection; further iteration ends."""
-        self._iterator.close()
+        self._records.close()
         self.response.close()
 
-    def __enter__(self) -> Stream[T]:
+    def __enter__(self) -> Stream[T, R]:
         return self
 
     def __exit__(
@@ -238,10 +255,14 @@ class Stream(_StreamCore, Generic[T]):
         self.close()
 
 
-class AsyncStream(_StreamCore, Generic[T]):
-    """An asynchronous stream of typed chunks. ``async for`` over it; ``aclose()`` (or ``async with``) releases it."""
+class AsyncStream(OneOrTwo, StreamCore, Generic[T, R]):
+    """An asynchronous stream of typed chunks. ``async for`` over it; ``aclose()`` (or ``async with``) releases it.
 
-    __slots__ = ("_iterator", "_resend")
+    ``get_final_response()``, ``text_stream`` and ``until_done()`` are the
+    async twins of :class:`Stream`'s (``await``, ``async for``).
+    """
+
+    __slots__ = ("_records", "_resend")
 
     def __init__(
         self,
@@ -253,29 +274,103 @@ class AsyncStream(_StreamCore, Generic[T]):
     ) -> None:
         super().__init__(response, spec, request, redact)
         self._resend = resend
-        self._iterator = self._items()
+        self._records = (
+            self._events() if spec.format == SSE else self._lines(spec.format)
+        )
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self
 
     async def __anext__(self) -> T:
-        return await self._iterator.__anext__()
+        record = await self._records.__anext__()
+        try:
+            item = self._event_item(record) if self._sse else self._record_item(record)
+        except Exception:
+            await self.aclose()
+            raise
+        if self._seen is not None:
+            self._keep(record)
+        return item  # type: ignore[no-any-return]
 
-    async def _items(self) -> AsyncGenerator[T, None]:
-        terminator = self._spec.terminator
-        item = self._item
+    async def get_final_response(self) -> R:
+        """Consume the rest of the stream; return the operation's answer built from every chunk."""
+        if self._final is _UNSET:
+            folder = self._start_fold()
+            try:
+                async for record in self._records:
+                    self._fold(folder, record)
+                return self._finish_fold(folder)  # type: ignore[no-any-return]
+            except Exception:
+                await self.aclose()
+                raise
+        return self._final  # type: ignore[no-any-return]
+
+    @property
+    def text_stream(self) -> AsyncIterator[str]:
+        """The text deltas of the rest of the stream, folding as it goes."""
+        return self._texts()
+
+    async def _texts(self) -> AsyncGenerator[str, None]:
+        folder = self._start_fold()
+        try:
+            async for record in self._records:
+                texts = self._fold(folder, record, texts=True)
+                if texts:
+                    for text in texts:
+                        yield text
+        except Exception:
+            await self.aclose()
+            raise
+
+    async def until_done(self) -> None:
+        """Consume the rest of the stream (folding it, when the stream can fold)."""
+        if self._spec.fold is None:
+            async for _ in self:
+                pass
+            return
+        folder = self._start_fold()
+        try:
+            async for record in self._records:
+                self._fold(folder, record)
+        except Exception:
+            await self.aclose()
+            raise
+
+    async def _events(self) -> AsyncGenerator[Any, None]:
+        spec = self._spec
+        terminator = spec.terminator
+        skip = spec.skip_events
+        named = spec.events
+        marked = spec.final_marker is not None
         try:
             while True:
                 try:
-                    if self._not_event_stream():
+                    if self._wrong_content_type():
                         await self.response.aread()
-                        raise self._wrong_content_type()
+                        raise self._wrong_content_type_error()
                     chunks = self.response.aiter_bytes()
                     async for sse in aiter_sse(chunks):
                         if sse.data == terminator:
                             await _adrain(chunks)
+                            self._complete = True
                             return
-                        yield item(sse)
+                        event = sse.event
+                        # Plain streams' events are "message": one comparison.
+                        if event != "message" or named is not None:
+                            if event in skip:
+                                continue
+                            if (
+                                named is not None
+                                and event not in named
+                                and event != "error"
+                            ):
+                                self._unknown_event(event)
+                                continue
+                        yield sse
+                        if marked and self._end:
+                            await _adrain(chunks)
+                            self._complete = True
+                            return
                     break
                 except httpx.TransportError as exc:
                     await self.response.aclose()
@@ -286,17 +381,64 @@ class AsyncStream(_StreamCore, Generic[T]):
                     self.response = response
                 except SSEError as exc:
                     raise self._decode_error(exc) from None
-            if self._spec.terminator_required:
+            if spec.terminator_required:
                 raise self._ended_early()
+            self._complete = True
+        finally:
+            await self.response.aclose()
+
+    async def _lines(self, fmt: str) -> AsyncGenerator[bytes, None]:
+        spec = self._spec
+        terminator = None if spec.terminator is None else spec.terminator.encode()
+        marked = spec.final_marker is not None
+        try:
+            while True:
+                try:
+                    if self._wrong_content_type():
+                        await self.response.aread()
+                        raise self._wrong_content_type_error()
+                    chunks = self.response.aiter_bytes()
+                    decoder = SeqDecoder() if fmt == JSON_SEQ else LineDecoder()
+                    async for chunk in chunks:
+                        for line in decoder.feed(chunk):
+                            if terminator is not None and line.strip() == terminator:
+                                await _adrain(chunks)
+                                self._complete = True
+                                return
+                            yield line
+                            if marked and self._end:
+                                await _adrain(chunks)
+                                self._complete = True
+                                return
+                    tail = decoder.close()
+                    if tail is not None:
+                        if terminator is not None and tail.strip() == terminator:
+                            self._complete = True
+                            return
+                        self._tail = True
+                        yield tail
+                    break
+                except httpx.TransportError as exc:
+                    await self.response.aclose()
+                    resend = self._resend if self._count == 0 else None
+                    response = await resend() if resend is not None else None
+                    if response is None:
+                        raise self._transport_error(exc) from None
+                    self.response = response
+                except RecordTooLong as exc:
+                    raise self._decode_error(exc) from None
+            if spec.terminator_required and not self._end:
+                raise self._ended_early()
+            self._complete = True
         finally:
             await self.response.aclose()
 
     async def aclose(self) -> None:
         """Release the connection; further iteration ends."""
-        await self._iterator.aclose()
+        await self._records.aclose()
         await self.response.aclose()
 
-    async def __aenter__(self) -> AsyncStream[T]:
+    async def __aenter__(self) -> AsyncStream[T, R]:
         return self
 
     async def __aexit__(
