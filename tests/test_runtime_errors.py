@@ -233,7 +233,7 @@ def test_missing_credential(monkeypatch: pytest.MonkeyPatch, package_name: str) 
             getattr(pkg, cls_name)()
     monkeypatch.setenv(env, "from-the-environment")
     client = getattr(pkg, sync_name)()
-    assert client._secrets["api_key"] == "from-the-environment"
+    assert client._credentials.held()["api_key"] == "from-the-environment"
 
 
 def test_exception_hierarchy() -> None:

@@ -8,6 +8,7 @@ from the spec, so the runtime itself never names a provider.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
@@ -248,7 +249,7 @@ class Operation:
                 raise TypeError(f"missing path parameter {seg!r}")
             explode = self.styles.get(seg, ("simple", False))[1]
             safe = "/" if seg in self.slash_params else ""
-            encoded = simple_text(values[seg], explode, lambda t: quote(t, safe=safe))
+            encoded = simple_text(values[seg], explode, partial(quote, safe=safe))
             if not encoded:
                 raise ValueError(f"path parameter {seg!r} must not be empty")
             if "." in encoded:

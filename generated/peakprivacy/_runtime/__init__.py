@@ -6,7 +6,8 @@ provider: what differs between APIs arrives as data (:mod:`._api`).
 """
 
 from ._api import ApiInfo, AuthScheme, Credential, Operation, Result, StreamSpec
-from ._base import AsyncAPIClient, BaseClient, SyncAPIClient
+from ._base import AsyncAPIClient, SyncAPIClient
+from ._core import BaseClient
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from .errors import (
     APIConnectionError,
