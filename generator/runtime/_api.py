@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from ._params import simple_text
+from .errors import DEFAULT_REQUEST_ID_HEADERS
 
 __all__ = [
     "Credential",
@@ -66,7 +67,9 @@ class ApiInfo:
     ``security`` lists alternatives (each a tuple of scheme names, all of which
     apply together); the first alternative whose credentials are all present is
     used. ``base_url_env`` optionally names an environment variable that
-    overrides the spec's server URL.
+    overrides the spec's server URL. ``request_id_header`` names the response
+    header that carries the server's request id, when the spec declares one
+    (``x-request-id`` and ``request-id`` are looked for in any case).
     """
 
     __slots__ = (
@@ -77,6 +80,7 @@ class ApiInfo:
         "schemes",
         "security",
         "user_agent",
+        "request_id_headers",
     )
 
     def __init__(
@@ -88,6 +92,7 @@ class ApiInfo:
         security: Sequence[Sequence[str]],
         user_agent: str,
         base_url_env: str | None = None,
+        request_id_header: str | None = None,
     ) -> None:
         self.client_name = client_name
         self.base_url = base_url
@@ -96,6 +101,15 @@ class ApiInfo:
         self.schemes = dict(schemes)
         self.security = tuple(tuple(alt) for alt in security)
         self.user_agent = user_agent
+        #: Response headers holding the request id, in the order they are looked for.
+        self.request_id_headers: tuple[str, ...] = (
+            (request_id_header.lower(),)
+            + tuple(
+                h for h in DEFAULT_REQUEST_ID_HEADERS if h != request_id_header.lower()
+            )
+            if request_id_header
+            else DEFAULT_REQUEST_ID_HEADERS
+        )
 
 
 def json_parser(tp: Any) -> Callable[[str | bytes], Any]:

@@ -28,6 +28,7 @@ from .errors import (
     APITimeoutError,
     error_body,
     error_summary,
+    request_id_of,
     status_error_class,
 )
 
@@ -290,7 +291,10 @@ class BaseClient:
             f"{response.reason_phrase}: {error_summary(body)}"
         )
         return status_error_class(response.status_code)(
-            message, response=response, body=body
+            message,
+            response=response,
+            body=body,
+            request_id=request_id_of(response, self._api.request_id_headers),
         )
 
     def _connection_error(

@@ -8,12 +8,13 @@ add only the loop that sends, sleeps and reads.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Mapping, TypeVar, cast
 
 import httpx
 
 from ._api import ApiInfo, Operation
 from ._core import BaseClient
+from ._response import APIResponse, AsyncAPIResponse
 from ._retries import Attempts
 from ._types import NOT_GIVEN, NotGiven
 from .streaming import AsyncStream, Stream
@@ -74,8 +75,13 @@ class SyncAPIClient(BaseClient):
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        response_mode: str | None = None,
     ) -> Any:
-        """Send ``op`` and return its result: a parsed body, or a :class:`Stream` when ``stream``."""
+        """Send ``op`` and return its result: a parsed body, or a :class:`Stream` when ``stream``.
+
+        ``response_mode`` ``"raw"`` returns an :class:`APIResponse` instead
+        (body read), ``"stream"`` one whose body is read on demand.
+        """
         http = self._http
         request = self._build_request(
             http,
@@ -92,18 +98,41 @@ class SyncAPIClient(BaseClient):
         )
         spec = self._stream_spec(op) if stream else None
         attempts = self._attempts(max_retries)
-        response = self._send(http, request, attempts, stream)
+        response = self._send(
+            http, request, attempts, stream or response_mode == "stream"
+        )
         if spec is None:
-            return self._result(op, response)
+            if response_mode is None:
+                return self._result(op, response)
 
-        def resend() -> httpx.Response | None:
-            delay = attempts.next_delay(None)
-            if delay is None:
-                return None
-            _sleep(delay)
-            return self._send(http, request, attempts, True)
+            def parse() -> Any:
+                if response_mode == "stream":
+                    try:
+                        response.read()
+                    except httpx.TransportError as exc:
+                        raise self._connection_error(request, exc) from None
+                return self._result(op, response)
 
-        return Stream(response, spec, request, self._redact, resend)
+        else:
+
+            def resend() -> httpx.Response | None:
+                delay = attempts.next_delay(None)
+                if delay is None:
+                    return None
+                _sleep(delay)
+                return self._send(http, request, attempts, True)
+
+            def parse() -> Any:
+                return Stream(response, spec, request, self._redact, resend)
+
+            if response_mode is None:
+                return parse()
+        return APIResponse(
+            response,
+            parse,
+            retries_taken=attempts.used,
+            request_id_headers=self._api.request_id_headers,
+        )
 
     def _send(
         self,
@@ -201,8 +230,14 @@ class AsyncAPIClient(BaseClient):
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        response_mode: str | None = None,
     ) -> Any:
-        """Send ``op`` and return its result: a parsed body, or an :class:`AsyncStream` when ``stream``."""
+        """Send ``op`` and return its result: a parsed body, or an :class:`AsyncStream` when ``stream``.
+
+        ``response_mode`` ``"raw"`` returns an :class:`APIResponse` instead
+        (body read), ``"stream"`` an :class:`AsyncAPIResponse` whose body is
+        read on demand.
+        """
         http = self._http
         request = self._build_request(
             http,
@@ -219,18 +254,53 @@ class AsyncAPIClient(BaseClient):
         )
         spec = self._stream_spec(op) if stream else None
         attempts = self._attempts(max_retries)
-        response = await self._send(http, request, attempts, stream)
+        lazy = response_mode == "stream"
+        response = await self._send(http, request, attempts, stream or lazy)
         if spec is None:
-            return self._result(op, response)
+            if response_mode is None:
+                return self._result(op, response)
 
-        async def resend() -> httpx.Response | None:
-            delay = attempts.next_delay(None)
-            if delay is None:
-                return None
-            await _async_sleep(delay)
-            return await self._send(http, request, attempts, True)
+            def parse() -> Any:
+                return self._result(op, response)
 
-        return AsyncStream(response, spec, request, self._redact, resend)
+            async def parse_later() -> Any:
+                try:
+                    await response.aread()
+                except httpx.TransportError as exc:
+                    raise self._connection_error(request, exc) from None
+                return self._result(op, response)
+
+        else:
+
+            async def resend() -> httpx.Response | None:
+                delay = attempts.next_delay(None)
+                if delay is None:
+                    return None
+                await _async_sleep(delay)
+                return await self._send(http, request, attempts, True)
+
+            def parse() -> Any:
+                return AsyncStream(response, spec, request, self._redact, resend)
+
+            if response_mode is None:
+                return parse()
+
+            async def parse_later() -> Any:
+                return parse()
+
+        if lazy:
+            return AsyncAPIResponse(
+                response,
+                parse_later,
+                retries_taken=attempts.used,
+                request_id_headers=self._api.request_id_headers,
+            )
+        return APIResponse(
+            response,
+            parse,
+            retries_taken=attempts.used,
+            request_id_headers=self._api.request_id_headers,
+        )
 
     async def _send(
         self,
@@ -282,11 +352,36 @@ class AsyncAPIClient(BaseClient):
         await self.close()
 
 
+class _ResponseView:
+    """A client seen through ``with_raw_response`` / ``with_streaming_response``.
+
+    Resources bound to a view send through the client as usual, but answer
+    with an :class:`APIResponse` (``"raw"``) or one whose body is read on
+    demand (``"stream"``).
+    """
+
+    __slots__ = ("_client", "_mode")
+
+    def __init__(self, client: Any, mode: str) -> None:
+        self._client = client
+        self._mode = mode
+
+    def _request(self, op: Operation, **kwargs: Any) -> Any:
+        return self._client._request(op, response_mode=self._mode, **kwargs)
+
+
+_R = TypeVar("_R", bound="SyncResource | AsyncResource")
+
+
 class SyncResource:
     """Base of generated resource classes (``client.models``, ``client.chat.completions``...)."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+
+    def _view(self: _R, mode: str) -> _R:
+        """This resource, answering with responses (``mode``: ``"raw"`` or ``"stream"``)."""
+        return type(self)(cast(Any, _ResponseView(self._client, mode)))
 
 
 class AsyncResource:
@@ -294,6 +389,10 @@ class AsyncResource:
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    def _view(self: _R, mode: str) -> _R:
+        """This resource, answering with responses (``mode``: ``"raw"`` or ``"stream"``)."""
+        return type(self)(cast(Any, _ResponseView(self._client, mode)))
 
 
 def _sleep(seconds: float) -> None:

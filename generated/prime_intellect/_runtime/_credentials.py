@@ -62,7 +62,9 @@ class Credentials:
         for alt in alternatives:
             if all(api.schemes[s].credential in self._values for s in alt):
                 return tuple(api.schemes[s] for s in alt)
-        needed = sorted({api.schemes[s].credential for alt in alternatives for s in alt})
+        needed = sorted(
+            {api.schemes[s].credential for alt in alternatives for s in alt}
+        )
         raise MissingCredentialError(
             f"{api.client_name}: {op.method} {op.path} needs credentials that were not given "
             f"(one of: {', '.join(needed)})"
