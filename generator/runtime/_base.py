@@ -40,6 +40,7 @@ class SyncAPIClient(BaseClient):
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         http_client: httpx.Client | None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api,
@@ -48,6 +49,7 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._http_client = http_client
         self._owns_http = http_client is None
@@ -197,6 +199,7 @@ class AsyncAPIClient(BaseClient):
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         http_client: httpx.AsyncClient | None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api,
@@ -205,6 +208,7 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._http_client = http_client
         self._owns_http = http_client is None

@@ -20,6 +20,7 @@ from ._credentials import REDACTED, Credentials
 from ._encode import encode_json, form_fields, multipart
 from ._params import encode_headers, encode_query
 from ._retries import Attempts, RetryPolicy
+from ._tolerant import read_tolerant
 from ._types import NOT_GIVEN, NotGiven
 from .errors import (
     APIConnectionError,
@@ -64,6 +65,7 @@ class BaseClient:
         timeout: float | httpx.Timeout | None,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
+        strict_response_validation: bool = False,
     ) -> None:
         self._api = api
         self._credentials = Credentials(api, credentials)
@@ -75,6 +77,11 @@ class BaseClient:
             raise ValueError("max_retries must be >= 0")
         self.max_retries = max_retries
         self._custom_headers = dict(default_headers or {})
+        #: Raise APIResponseValidationError for a 2xx body that does not fit
+        #: its type, instead of reading it tolerantly (see ._tolerant).
+        self.strict_response_validation = strict_response_validation
+        # Drift already reported by this client (and its with_options copies).
+        self._drift_seen: set[tuple[str, str, str]] = set()
         self._owns_http = True
         self._headers_cache: dict[
             Operation, tuple[dict[str, str], dict[str, str], dict[str, str]]
@@ -87,6 +94,7 @@ class BaseClient:
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
     ) -> _Self:
         """A copy of this client with some settings changed, sharing its connection pool.
 
@@ -107,6 +115,8 @@ class BaseClient:
             new.max_retries = max_retries
         if default_headers is not None:
             new._custom_headers = {**self._custom_headers, **default_headers}
+        if strict_response_validation is not None:
+            new.strict_response_validation = strict_response_validation
         new._headers_cache = {}
         new._owns_http = False  # the original closes the shared pool
         if getattr(self, "_http_client", None) is None:
@@ -318,6 +328,17 @@ class BaseClient:
             try:
                 return op.result.parse_json(content)
             except ValueError as exc:  # pydantic's ValidationError is a ValueError
+                if not self.strict_response_validation:
+                    try:
+                        return read_tolerant(
+                            op.result.type,
+                            content,
+                            where=f"{op.method} {op.path}",
+                            seen=self._drift_seen,
+                            redact=self._redact,
+                        )
+                    except ValueError:
+                        pass  # not JSON at all: nothing to keep
                 request = response.request
                 name = getattr(op.result.type, "__name__", str(op.result.type))
                 raise APIResponseValidationError(
