@@ -14,6 +14,8 @@ import httpx
 
 from ._api import ApiInfo, Operation
 from ._core import BaseClient
+from ._credentials import CredentialInput
+from ._pool import Pool
 from ._response import APIResponse, AsyncAPIResponse
 from ._retries import Attempts
 from ._types import NOT_GIVEN, NotGiven
@@ -33,7 +35,7 @@ class SyncAPIClient(BaseClient):
     def __init__(
         self,
         api: ApiInfo,
-        credentials: Mapping[str, str | None],
+        credentials: Mapping[str, CredentialInput],
         *,
         base_url: str | httpx.URL | None,
         timeout: float | httpx.Timeout | None,
@@ -51,17 +53,18 @@ class SyncAPIClient(BaseClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        self._http_client = http_client
-        self._owns_http = http_client is None
+        self._pool: Pool[httpx.Client] = Pool(self._make_http, http_client)
+        self._owns_http = self._pool.owned
+
+    def _make_http(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout)
+
+    def _use_http_client(self, http_client: Any) -> None:
+        self._pool = Pool(self._make_http, http_client)
 
     @property
     def _http(self) -> httpx.Client:
-        http = self._http_client
-        if http is None:
-            # Created lazily: an httpx.Client builds an SSL context, which costs
-            # more than importing the whole package.
-            http = self._http_client = httpx.Client(timeout=self.timeout)
-        return http
+        return self._pool.get()
 
     def _request(
         self,
@@ -101,7 +104,7 @@ class SyncAPIClient(BaseClient):
         spec = self._stream_spec(op) if stream else None
         attempts = self._attempts(max_retries)
         response = self._send(
-            http, request, attempts, stream or response_mode == "stream"
+            http, op, request, attempts, stream or response_mode == "stream"
         )
         if spec is None:
             if response_mode is None:
@@ -122,7 +125,7 @@ class SyncAPIClient(BaseClient):
                 if delay is None:
                     return None
                 _sleep(delay)
-                return self._send(http, request, attempts, True)
+                return self._send(http, op, request, attempts, True)
 
             def parse() -> Any:
                 return Stream(response, spec, request, self._redact, resend)
@@ -139,12 +142,19 @@ class SyncAPIClient(BaseClient):
     def _send(
         self,
         http: httpx.Client,
+        op: Operation,
         request: httpx.Request,
         attempts: Attempts,
         stream: bool,
     ) -> httpx.Response:
-        """Send until a response is final or the retries run out; raise for an error status."""
+        """Send until a response is final or the retries run out; raise for an error status.
+
+        Credentials given as functions are asked again for every attempt.
+        """
+        later = self._auth(op)[3]
         while True:
+            if later:
+                self._credentials.apply(request, self._credentials.resolve(later))
             self._log_request(request, attempts.used)
             try:
                 response = http.send(request, stream=stream)
@@ -170,9 +180,10 @@ class SyncAPIClient(BaseClient):
         raise self._status_error(response)
 
     def close(self) -> None:
-        """Close the underlying httpx client (unless it was passed in by the caller)."""
-        if self._http_client is not None and self._owns_http:
-            self._http_client.close()
+        """Close the connection pool (unless it is the caller's ``http_client``, or this is a copy)."""
+        made = self._pool.made
+        if made is not None and self._owns_http:
+            made.close()
 
     def __enter__(self: _Self) -> _Self:
         return self
@@ -192,7 +203,7 @@ class AsyncAPIClient(BaseClient):
     def __init__(
         self,
         api: ApiInfo,
-        credentials: Mapping[str, str | None],
+        credentials: Mapping[str, CredentialInput],
         *,
         base_url: str | httpx.URL | None,
         timeout: float | httpx.Timeout | None,
@@ -210,15 +221,18 @@ class AsyncAPIClient(BaseClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        self._http_client = http_client
-        self._owns_http = http_client is None
+        self._pool: Pool[httpx.AsyncClient] = Pool(self._make_http, http_client)
+        self._owns_http = self._pool.owned
+
+    def _make_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self.timeout)
+
+    def _use_http_client(self, http_client: Any) -> None:
+        self._pool = Pool(self._make_http, http_client)
 
     @property
     def _http(self) -> httpx.AsyncClient:
-        http = self._http_client
-        if http is None:
-            http = self._http_client = httpx.AsyncClient(timeout=self.timeout)
-        return http
+        return self._pool.get()
 
     async def _request(
         self,
@@ -259,7 +273,7 @@ class AsyncAPIClient(BaseClient):
         spec = self._stream_spec(op) if stream else None
         attempts = self._attempts(max_retries)
         lazy = response_mode == "stream"
-        response = await self._send(http, request, attempts, stream or lazy)
+        response = await self._send(http, op, request, attempts, stream or lazy)
         if spec is None:
             if response_mode is None:
                 return self._result(op, response)
@@ -281,7 +295,7 @@ class AsyncAPIClient(BaseClient):
                 if delay is None:
                     return None
                 await _async_sleep(delay)
-                return await self._send(http, request, attempts, True)
+                return await self._send(http, op, request, attempts, True)
 
             def parse() -> Any:
                 return AsyncStream(response, spec, request, self._redact, resend)
@@ -309,12 +323,17 @@ class AsyncAPIClient(BaseClient):
     async def _send(
         self,
         http: httpx.AsyncClient,
+        op: Operation,
         request: httpx.Request,
         attempts: Attempts,
         stream: bool,
     ) -> httpx.Response:
         """Async twin of :meth:`SyncAPIClient._send` (the decisions are shared; only I/O differs)."""
+        later = self._auth(op)[3]
         while True:
+            if later:
+                values = await self._credentials.aresolve(later)
+                self._credentials.apply(request, values)
             self._log_request(request, attempts.used)
             try:
                 response = await http.send(request, stream=stream)
@@ -340,9 +359,10 @@ class AsyncAPIClient(BaseClient):
         raise self._status_error(response)
 
     async def close(self) -> None:
-        """Close the underlying httpx client (unless it was passed in by the caller)."""
-        if self._http_client is not None and self._owns_http:
-            await self._http_client.aclose()
+        """Close the connection pool (unless it is the caller's ``http_client``, or this is a copy)."""
+        made = self._pool.made
+        if made is not None and self._owns_http:
+            await made.aclose()
 
     async def __aenter__(self: _Self) -> _Self:
         return self

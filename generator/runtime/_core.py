@@ -15,8 +15,8 @@ from typing import Any, Mapping, TypeVar
 
 import httpx
 
-from ._api import ApiInfo, Operation, StreamSpec
-from ._credentials import REDACTED, Credentials
+from ._api import ApiInfo, AuthScheme, Operation, StreamSpec
+from ._credentials import REDACTED, CredentialInput, Credentials
 from ._encode import encode_json, form_fields, multipart
 from ._params import encode_headers, encode_query
 from ._retries import Attempts, RetryPolicy
@@ -42,6 +42,13 @@ log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 # (Laravel's, for one) answer HTML error pages to a request that accepts no JSON.
 _STREAM_ACCEPT = "text/event-stream, application/json;q=0.9"
 _Self = TypeVar("_Self", bound="BaseClient")
+_Auth = tuple[dict[str, str], dict[str, str], dict[str, str], tuple[AuthScheme, ...]]
+
+
+def _retries(value: int) -> int:
+    if value < 0:
+        raise ValueError("max_retries must be >= 0")
+    return value
 
 
 class BaseClient:
@@ -55,11 +62,13 @@ class BaseClient:
 
     _api: ApiInfo
     _credentials: Credentials
+    #: Whether close() closes the pool: not in a copy, nor for a caller's http_client.
+    _owns_http: bool = True
 
     def __init__(
         self,
         api: ApiInfo,
-        credentials: Mapping[str, str | None],
+        credentials: Mapping[str, CredentialInput],
         *,
         base_url: str | httpx.URL | None,
         timeout: float | httpx.Timeout | None,
@@ -73,56 +82,58 @@ class BaseClient:
             base_url = os.environ.get(api.base_url_env) or None
         self.base_url = str(base_url or api.base_url).rstrip("/")
         self.timeout = timeout
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
-        self.max_retries = max_retries
+        self.max_retries = _retries(max_retries)
         self._custom_headers = dict(default_headers or {})
         #: Raise APIResponseValidationError for a 2xx body that does not fit
         #: its type, instead of reading it tolerantly (see ._tolerant).
         self.strict_response_validation = strict_response_validation
         # Drift already reported by this client (and its with_options copies).
         self._drift_seen: set[tuple[str, str, str]] = set()
-        self._owns_http = True
-        self._headers_cache: dict[
-            Operation, tuple[dict[str, str], dict[str, str], dict[str, str]]
-        ] = {}
+        self._headers_cache: dict[Operation, _Auth] = {}
 
-    def with_options(
+    def _copy(
         self: _Self,
+        credentials: Mapping[str, CredentialInput],
         *,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        strict_response_validation: bool | None = None,
+        base_url: str | httpx.URL | None,
+        timeout: float | httpx.Timeout | None | NotGiven,
+        max_retries: int | None,
+        http_client: Any,
+        default_headers: Mapping[str, str] | None,
+        strict_response_validation: bool | None,
     ) -> _Self:
-        """A copy of this client with some settings changed, sharing its connection pool.
+        """What generated ``with_options`` does: a copy with the options given (not ``None``) changed.
 
-        ``client.with_options(max_retries=5, timeout=120).chat.completions.create(...)``
+        The copy shares this client's connection pool (made on first use by
+        either), unless ``http_client`` gives it one of its own; closing the
+        copy leaves the shared pool open (the original closes it).
         """
         new = copy.copy(self)
         # Resources cached on the original are bound to it: drop them from the copy.
         for key, value in list(new.__dict__.items()):
             if getattr(value, "_client", None) is self:
                 del new.__dict__[key]
+        if any(value is not None for value in credentials.values()):
+            new._credentials = self._credentials.replaced(credentials)
         if base_url is not None:
             new.base_url = str(base_url).rstrip("/")
         if not isinstance(timeout, NotGiven):
             new.timeout = timeout
         if max_retries is not None:
-            if max_retries < 0:
-                raise ValueError("max_retries must be >= 0")
-            new.max_retries = max_retries
+            new.max_retries = _retries(max_retries)
+        if http_client is not None:
+            new._use_http_client(http_client)
         if default_headers is not None:
             new._custom_headers = {**self._custom_headers, **default_headers}
         if strict_response_validation is not None:
             new.strict_response_validation = strict_response_validation
         new._headers_cache = {}
-        new._owns_http = False  # the original closes the shared pool
-        if getattr(self, "_http_client", None) is None:
-            # Make the pool now so both clients share it.
-            new._http_client = self._http  # type: ignore[attr-defined]
+        new._owns_http = False
         return new
+
+    def _use_http_client(self, http_client: Any) -> None:
+        """Send through the caller's ``http_client`` (set by the sync and async clients)."""
+        raise NotImplementedError
 
     # -- credentials and headers ---------------------------------------------
 
@@ -134,10 +145,12 @@ class BaseClient:
         """``text`` with every credential value replaced by ``[REDACTED]``."""
         return self._credentials.redact(text)
 
-    def _auth(
-        self, op: Operation
-    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-        """(headers, query params, cookies) every call of ``op`` sends: computed once per operation."""
+    def _auth(self, op: Operation) -> _Auth:
+        """What every call of ``op`` sends: computed once per operation.
+
+        (headers, query params, cookies, the schemes whose credential a
+        function gives: resolved for each attempt).
+        """
         cached = self._headers_cache.get(op)
         if cached is not None:
             return cached
@@ -147,12 +160,12 @@ class BaseClient:
         }
         query: dict[str, str] = {}
         cookies: dict[str, str] = {}
-        self._credentials.place(
+        later = self._credentials.place(
             self._credentials.schemes_for(op), headers, query, cookies
         )
         headers.update(self._custom_headers)
         headers.update(op.headers)
-        result = (headers, query, cookies)
+        result = (headers, query, cookies, later)
         self._headers_cache[op] = result
         return result
 
@@ -172,7 +185,7 @@ class BaseClient:
         extra_body: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None | NotGiven,
     ) -> httpx.Request:
-        auth_headers, auth_query, cookies = self._auth(op)
+        auth_headers, auth_query, cookies, _ = self._auth(op)
         url = self.base_url + op.format_path(path)
         all_headers = dict(auth_headers)
         if stream:

@@ -6,7 +6,16 @@ from typing import IO, Any, Mapping, Tuple, Union
 
 import httpx
 
-__all__ = ["NotGiven", "NOT_GIVEN", "Headers", "Query", "Body", "Timeout", "FileInput"]
+__all__ = [
+    "NotGiven",
+    "NOT_GIVEN",
+    "Headers",
+    "Query",
+    "Body",
+    "Timeout",
+    "FileInput",
+    "DEFAULT_TIMEOUT",
+]
 
 
 class NotGiven:
@@ -41,3 +50,7 @@ FileInput = Union[
     Tuple[str, Union[bytes, IO[bytes]]],
     Tuple[str, Union[bytes, IO[bytes]], str],
 ]
+
+#: The official SDKs' default: ten minutes for an answer (a long generation
+#: is silent until it ends), five seconds to connect.
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)

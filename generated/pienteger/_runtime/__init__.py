@@ -18,7 +18,15 @@ from ._response import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._types import (
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    Body,
+    Headers,
+    NotGiven,
+    Query,
+    Timeout,
+)
 from .errors import (
     APIConnectionError,
     APIError,
@@ -59,6 +67,7 @@ __all__ = [
     "async_to_streamed_response_wrapper",
     "NOT_GIVEN",
     "NotGiven",
+    "DEFAULT_TIMEOUT",
     "Body",
     "Headers",
     "Query",
