@@ -34,7 +34,7 @@ _INDEX = re.compile(r"/\d+(?=/|$)")
 _SEEN: set[tuple[str, str, str]] = set()
 _SEEN_LIMIT = 10_000
 _lock = threading.Lock()
-_adapters: dict[Any, pydantic.TypeAdapter[Any]] = {}
+_adapters: dict[tuple[Any, Any], pydantic.TypeAdapter[Any]] = {}
 
 
 def read_tolerant(
@@ -107,50 +107,62 @@ def _report(
         log.warning("%s", redact(message) if redact is not None else message)
 
 
-def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+def _adapter(tp: Any, owner: Any) -> pydantic.TypeAdapter[Any]:
+    """A validator for ``tp``, with the settings of the model it is a field of (bytes as base64...)."""
+    config = None if owner is None or _is_model(tp) else owner.model_config
     try:
-        adapter = _adapters.get(tp)
+        adapter = _adapters.get((tp, owner))
     except TypeError:  # an unhashable annotation: build it every time
-        return pydantic.TypeAdapter(tp)
+        return pydantic.TypeAdapter(tp, config=config)
     if adapter is None:
-        adapter = _adapters[tp] = pydantic.TypeAdapter(tp)
+        adapter = _adapters[(tp, owner)] = pydantic.TypeAdapter(tp, config=config)
     return adapter
 
 
-def _fits(tp: Any, data: Any) -> tuple[bool, Any]:
+def _fits(tp: Any, data: Any, owner: Any) -> tuple[bool, Any]:
     """Validate ``data`` as JSON would be (bytes as base64, dates as text...)."""
     if tp is Any:
         return True, data
     try:
-        return True, _adapter(tp).validate_json(json.dumps(data))
+        return True, _adapter(tp, owner).validate_json(json.dumps(data))
     except pydantic.ValidationError:
         return False, None
 
 
-def _walk(tp: Any, data: Any, pointer: str, out: list[tuple[str, str, str]]) -> Any:
-    ok, value = _fits(tp, data)
+def _walk(
+    tp: Any,
+    data: Any,
+    pointer: str,
+    out: list[tuple[str, str, str]],
+    owner: Any = None,
+) -> Any:
+    """``data`` as ``tp``; ``owner`` is the model ``tp`` is (part of) a field of."""
+    ok, value = _fits(tp, data, owner)
     if ok:
         return value
     origin = _origin(tp)
     if origin is not None and _is_annotated(tp):
-        return _walk(get_args(tp)[0], data, pointer, out)
+        return _walk(get_args(tp)[0], data, pointer, out, owner)
     alias_value = getattr(tp, "__value__", None)
     if alias_value is not None and not isinstance(tp, type):  # TypeAliasType
-        return _walk(alias_value, data, pointer, out)
+        return _walk(alias_value, data, pointer, out, owner)
     if origin in _UNIONS:
         member = _pick([m for m in get_args(tp) if m is not _NONE], data)
         if member is not None:
-            return _walk(member, data, pointer, out)
+            return _walk(member, data, pointer, out, owner)
     elif _is_model(tp) and isinstance(data, dict):
         return _model(tp, data, pointer, out)
     elif origin in (list, List) or _is_sequence(origin):
         if isinstance(data, list):
             item = (get_args(tp) or (Any,))[0]
-            return [_walk(item, x, f"{pointer}/{i}", out) for i, x in enumerate(data)]
+            return [
+                _walk(item, x, f"{pointer}/{i}", out, owner) for i, x in enumerate(data)
+            ]
     elif origin in (dict, Dict) and isinstance(data, dict):
         item = (get_args(tp) or (Any, Any))[1]
         return {
-            k: _walk(item, v, f"{pointer}/{_escape(k)}", out) for k, v in data.items()
+            k: _walk(item, v, f"{pointer}/{_escape(k)}", out, owner)
+            for k, v in data.items()
         }
     got = _json_kind(data)
     if origin is Literal and isinstance(data, (str, int)) and len(str(data)) <= 64:
@@ -173,7 +185,7 @@ def _model(
         known.add(key)
         if key in data:
             values[name] = _walk(
-                field.annotation, data[key], f"{pointer}/{_escape(key)}", out
+                field.annotation, data[key], f"{pointer}/{_escape(key)}", out, cls
             )
             fields_set.add(name)
         elif field.is_required():
