@@ -187,7 +187,8 @@ class Operation:
     which ``None`` means "not given". ``security`` overrides the API's
     default alternatives (``()`` means no auth). ``styles`` maps parameters
     not serialised the default way to their ``(style, explode)``
-    (see :mod:`._params`).
+    (see :mod:`._params`). ``files`` names the multipart fields the spec
+    declares binary: they take files, the others text.
     """
 
     __slots__ = (
@@ -202,6 +203,7 @@ class Operation:
         "slash_params",
         "accept",
         "styles",
+        "files",
         "_segments",
     )
 
@@ -219,6 +221,7 @@ class Operation:
         slash_params: Sequence[str] = (),
         accept: str | None = None,
         styles: Mapping[str, tuple[str, bool]] | None = None,
+        files: Sequence[str] = (),
     ) -> None:
         self.method = method
         self.path = path
@@ -233,6 +236,7 @@ class Operation:
         self.slash_params = frozenset(slash_params)
         self.accept = accept
         self.styles = dict(styles or {})
+        self.files = frozenset(files)
         # Split the template once: literal text at even indexes, names at odd ones.
         # (str.format is not used: a template could contain "{0}" or "{a.b}".)
         segments: list[str] = []
@@ -263,7 +267,10 @@ class Operation:
                 raise TypeError(f"missing path parameter {seg!r}")
             explode = self.styles.get(seg, ("simple", False))[1]
             safe = "/" if seg in self.slash_params else ""
-            encoded = simple_text(values[seg], explode, partial(quote, safe=safe))
+            try:
+                encoded = simple_text(values[seg], explode, partial(quote, safe=safe))
+            except TypeError as exc:
+                raise TypeError(f"path parameter {seg!r}: {exc}") from None
             if not encoded:
                 raise ValueError(f"path parameter {seg!r} must not be empty")
             if "." in encoded:

@@ -17,7 +17,7 @@ import httpx
 
 from ._api import ApiInfo, AuthScheme, Operation, StreamSpec
 from ._credentials import REDACTED, CredentialInput, Credentials
-from ._encode import encode_json, form_fields, multipart
+from ._encode import binary_content, encode_json_body, form_fields, multipart
 from ._params import encode_headers, encode_query
 from ._retries import Attempts, RetryPolicy
 from ._tolerant import read_tolerant
@@ -186,46 +186,50 @@ class BaseClient:
         timeout: float | httpx.Timeout | None | NotGiven,
     ) -> httpx.Request:
         auth_headers, auth_query, cookies, _ = self._auth(op)
-        url = self.base_url + op.format_path(path)
-        all_headers = dict(auth_headers)
-        if stream:
-            all_headers["Accept"] = _STREAM_ACCEPT
-        elif op.accept is not None:
-            all_headers["Accept"] = op.accept
-        if headers:
-            all_headers.update(encode_headers(headers, op.styles))
-        if extra_headers:
-            all_headers.update(extra_headers)
-        params = encode_query(query, op.styles)
-        if auth_query:
-            params.update(auth_query)
-        if extra_query:
-            params.update(extra_query)
         content: bytes | None = None
         data: Any = None
         files: Any = None
-        kind = op.body
-        if kind == "json":
-            if isinstance(body, Mapping):
-                drop = op.drop_none
-                payload: Any = {
-                    k: v
-                    for k, v in body.items()
-                    if v is not NOT_GIVEN and (v is not None or k not in drop)
-                }
-                if extra_body:
-                    payload.update(extra_body)
-            else:
-                payload = body
-            content = encode_json(payload)
-            all_headers["Content-Type"] = "application/json"
-        elif kind == "form":
-            data = form_fields(body, extra_body)
-        elif kind == "multipart":
-            data, files = multipart(body or {}, extra_body)
-        elif kind == "binary":
-            content = body
-            all_headers.setdefault("Content-Type", "application/octet-stream")
+        # Values that cannot go as the spec declares raise here, before anything is sent.
+        try:
+            url = self.base_url + op.format_path(path)
+            all_headers = dict(auth_headers)
+            if stream:
+                all_headers["Accept"] = _STREAM_ACCEPT
+            elif op.accept is not None:
+                all_headers["Accept"] = op.accept
+            if headers:
+                all_headers.update(encode_headers(headers, op.styles))
+            if extra_headers:
+                all_headers.update(extra_headers)
+            params = encode_query(query, op.styles)
+            if auth_query:
+                params.update(auth_query)
+            if extra_query:
+                params.update(extra_query)
+            kind = op.body
+            if kind == "json":
+                if isinstance(body, Mapping):
+                    drop = op.drop_none
+                    payload: Any = {
+                        k: v
+                        for k, v in body.items()
+                        if v is not NOT_GIVEN and (v is not None or k not in drop)
+                    }
+                    if extra_body:
+                        payload.update(extra_body)
+                else:
+                    payload = body
+                content = encode_json_body(payload)
+                all_headers["Content-Type"] = "application/json"
+            elif kind == "form":
+                data = form_fields(body, extra_body)
+            elif kind == "multipart":
+                data, files = multipart(body or {}, extra_body, op.files)
+            elif kind == "binary":
+                content = binary_content(body)
+                all_headers.setdefault("Content-Type", "application/octet-stream")
+        except TypeError as exc:
+            raise TypeError(f"{op.method} {op.path}: {exc}; nothing was sent") from None
         return http.build_request(
             op.method,
             url,

@@ -49,33 +49,45 @@ def encode_query(
     values: Mapping[str, Any] | None,
     styles: Mapping[str, tuple[str, bool]] | None = None,
 ) -> dict[str, Any]:
-    """Query parameters for httpx (a list value repeats the key); omitted and None ones left out."""
+    """Query parameters for httpx (a list value repeats the key); omitted and None ones left out.
+
+    A value that has no text form raises :class:`TypeError` naming the parameter.
+    """
     out: dict[str, Any] = {}
     styles = styles or {}
     for name, value in (values or {}).items():
         if value is NOT_GIVEN or value is None:
             continue
-        style, explode = styles.get(name, ("form", True))
-        if style == "json":
-            out[name] = _json_text(value)
-        elif isinstance(value, Mapping):
-            if style == "deepObject":
-                for k, v in value.items():
-                    out[f"{name}[{k}]"] = param_text(v)
-            elif explode:
-                for k, v in value.items():
-                    out[str(k)] = param_text(v)
-            else:
-                out[name] = ",".join(f"{k},{param_text(v)}" for k, v in value.items())
-        elif isinstance(value, (list, tuple)):
-            texts = [param_text(v) for v in value]
-            if explode and style == "form":
-                out[name] = texts
-            else:
-                out[name] = _SEPARATORS.get(style, ",").join(texts)
-        else:
-            out[name] = param_text(value)
+        try:
+            _encode_one(out, name, value, styles.get(name, ("form", True)))
+        except TypeError as exc:
+            raise TypeError(f"query parameter {name!r}: {exc}") from None
     return out
+
+
+def _encode_one(
+    out: dict[str, Any], name: str, value: Any, how: tuple[str, bool]
+) -> None:
+    style, explode = how
+    if style == "json":
+        out[name] = _json_text(value)
+    elif isinstance(value, Mapping):
+        if style == "deepObject":
+            for k, v in value.items():
+                out[f"{name}[{k}]"] = param_text(v)
+        elif explode:
+            for k, v in value.items():
+                out[str(k)] = param_text(v)
+        else:
+            out[name] = ",".join(f"{k},{param_text(v)}" for k, v in value.items())
+    elif isinstance(value, (list, tuple)):
+        texts = [param_text(v) for v in value]
+        if explode and style == "form":
+            out[name] = texts
+        else:
+            out[name] = _SEPARATORS.get(style, ",").join(texts)
+    else:
+        out[name] = param_text(value)
 
 
 def encode_headers(
@@ -89,7 +101,10 @@ def encode_headers(
         if value is NOT_GIVEN or value is None:
             continue
         style, explode = styles.get(name, ("simple", False))
-        out[name] = (
-            _json_text(value) if style == "json" else simple_text(value, explode)
-        )
+        try:
+            out[name] = (
+                _json_text(value) if style == "json" else simple_text(value, explode)
+            )
+        except TypeError as exc:
+            raise TypeError(f"header parameter {name!r}: {exc}") from None
     return out
