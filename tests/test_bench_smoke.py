@@ -24,6 +24,7 @@ def test_every_benchmark_runs_at_tiny_sizes(tmp_path: Path) -> None:
         "sse_decode",
         "typed_stream",
         "requests",
+        "raw_response",
         "generation",
         "import_time",
     ):
