@@ -45,7 +45,7 @@ TYPE_RESERVED = frozenset(
     BaseClient AuthScheme Credential overload cached_property discriminate datetime
     uuid httpx warnings importlib annotations APIResponse AsyncAPIResponse
     to_raw_response_wrapper async_to_raw_response_wrapper to_streamed_response_wrapper
-    async_to_streamed_response_wrapper""".split()
+    async_to_streamed_response_wrapper Awaitable Callable DEFAULT_TIMEOUT""".split()
 )
 
 #: Names that can appear inside annotations (a field or argument of that name
