@@ -43,7 +43,7 @@ async def call(method: Any, *args: Any, **kwargs: Any) -> Any:
     return await result if hasattr(result, "__await__") else result
 
 
-def parts(rec: Recorded) -> list[tuple[str, str | None, bytes]]:
+def parts(rec: Recorded) -> list[tuple[Any, Any, Any]]:
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: "
         + rec.headers["content-type"].encode()

@@ -35,7 +35,7 @@ def example(section: str) -> str:
     start = text.index(section)
     end = text.index("\n#", start + len(section))
     (block,) = re.findall(r"```python\n(.*?)```", text[start:end], re.DOTALL)
-    return block
+    return str(block)
 
 
 def run(section: str) -> None:
