@@ -6,8 +6,9 @@
 
 Figures: sse (decoding), typed (typed streaming), fold (get_final_response()
 against iteration and the openai SDK; NDJSON vs SSE), requests (request
-overhead and a 200-chunk stream), generation (four specs, the official OpenAI
-spec vs openapi-python-client, scaling), imports (import plus client construction;
+overhead and a 200-chunk stream), raw (raw-response wrappers vs a plain call),
+generation (four specs, the official OpenAI spec vs openapi-python-client,
+scaling), imports (import plus client construction;
 run after generation, which leaves the official spec's package for it).
 Peers come from the bench extra: pip install -e '.[bench]'.
 """
@@ -19,7 +20,7 @@ import sys
 
 import common
 
-FIGURES = ("sse", "typed", "fold", "requests", "generation", "imports")
+FIGURES = ("sse", "typed", "fold", "requests", "raw", "generation", "imports")
 QUICK = {
     "sse": ["--events", "300", "--rounds", "1"],
     "typed": ["--events", "200", "--rounds", "1"],
@@ -34,6 +35,7 @@ QUICK = {
         "--stream-repeats",
         "2",
     ],
+    "raw": ["--requests", "20", "--rounds", "1"],
     "generation": ["--rounds", "1", "--skip-official", "--sizes", "8"],
     "imports": ["--runs", "1"],
 }
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             import requests_bench
 
             requests_bench.main(extra)
+        elif name == "raw":
+            import raw_response
+
+            raw_response.main(extra)
         elif name == "generation":
             import generation
 

@@ -141,18 +141,24 @@ class Builder:
         """Resource class names, chosen once every type is named: types keep their names."""
         taken = set(self.types.defs) | TYPE_RESERVED | KEYWORDS | {"Async"}
         taken |= {"Async" + n for n in self.types.defs}
+
+        def classes(name: str) -> set[str]:
+            # The resource's classes: sync, async, and their response views.
+            views = {name, name + "WithRawResponse", name + "WithStreamingResponse"}
+            return views | {"Async" + v for v in views}
+
         for root in self.roots.values():
             for node in root.walk():
                 for candidate in (node.base, node.base + "Resource"):
-                    if candidate not in taken and "Async" + candidate not in taken:
+                    if not classes(candidate) & taken:
                         break
                 else:
                     n = 2
-                    while f"{candidate}{n}" in taken or f"Async{candidate}{n}" in taken:
+                    while classes(f"{candidate}{n}") & taken:
                         n += 1
                     candidate = f"{candidate}{n}"
                 node.class_name = candidate
-                taken |= {candidate, "Async" + candidate}
+                taken |= classes(candidate)
 
     # -- operations ----------------------------------------------------------------
 

@@ -256,6 +256,7 @@ def request_body(
             hint_base + pascal_identifier(wire, fallback="Field"),
             sub_where,
         )
+        plain = t
         if kind == "multipart":
             t = _file_type(b, t, flags)
         deps |= t.deps
@@ -280,6 +281,7 @@ def request_body(
                     own.get("default", flags.get("default", _NO_DEFAULT)),
                 ),
                 deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
+                file=t is not plain,
             )
         )
     return kind, params, drop, deps, literals

@@ -96,6 +96,7 @@ class Param:
     required: bool
     description: Optional[str] = None
     deprecated: bool = False
+    file: bool = False  # a multipart field that takes files (the spec says binary)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,11 @@ class Method:
 
     def by_location(self, location: str) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == location)
+
+    @property
+    def file_fields(self) -> tuple[str, ...]:
+        """Wire names of the multipart fields that take files."""
+        return tuple(p.wire for p in self.params if p.file)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ TYPE_RESERVED = frozenset(
     NOT_GIVEN NotGiven AsyncStream Stream StreamSpec Body Headers Query Operation Result
     AsyncResource SyncResource FileInput ApiInfo AsyncAPIClient SyncAPIClient
     BaseClient AuthScheme Credential overload cached_property discriminate datetime
-    uuid httpx warnings importlib annotations""".split()
+    uuid httpx warnings importlib annotations APIResponse AsyncAPIResponse
+    to_raw_response_wrapper async_to_raw_response_wrapper to_streamed_response_wrapper
+    async_to_streamed_response_wrapper Awaitable Callable DEFAULT_TIMEOUT""".split()
 )
 
 #: Names that can appear inside annotations (a field or argument of that name
@@ -74,7 +76,8 @@ METHOD_RESERVED = frozenset(
 
 #: Attributes the client and resource classes already have.
 CLIENT_RESERVED = frozenset(
-    "base_url timeout max_retries close aclose with_options copy types request self".split()
+    """base_url timeout max_retries close aclose with_options copy types request self
+    with_raw_response with_streaming_response""".split()
 )
 
 #: Method and sub-resource names of a resource class: besides its attributes,

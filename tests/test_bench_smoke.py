@@ -25,6 +25,7 @@ def test_every_benchmark_runs_at_tiny_sizes(tmp_path: Path) -> None:
         "typed_stream",
         "stream_fold",
         "requests",
+        "raw_response",
         "generation",
         "import_time",
     ):

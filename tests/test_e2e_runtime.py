@@ -269,7 +269,7 @@ async def test_operation_under_fault(
 def readme_examples() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("### Streaming")
-    end = text.index("\n## ", start)
+    end = text.index("### Raw responses", start)  # later sections: test_e2e_readme.py
     blocks = re.findall(r"```python\n(.*?)```", text[start:end], re.DOTALL)
     assert (
         len(blocks) == 3

@@ -181,7 +181,7 @@ def test_api_values_round_trip(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> 
     assert client.base_url == SPEC["servers"][0]["url"]
     assert fx.module.__version__ == SPEC["info"]["version"]
     monkeypatch.setenv('HOSTILE_"KEY', "from-env")
-    assert fx.module.Hostile()._secrets == {"api_key": "from-env"}
+    assert fx.module.Hostile()._credentials.held() == {"api_key": "from-env"}
     for model in [fx.module.types.EvilName]:
         model.model_rebuild(force=True)
     assert_nothing_ran()

@@ -197,9 +197,12 @@ def test_invalid_json_success_body(server: LocalServer) -> None:
     assert len(server.requests) == 1
 
 
-def test_success_body_of_the_wrong_shape(server: LocalServer) -> None:
+def test_success_body_of_the_wrong_shape_raises_when_strict(
+    server: LocalServer,
+) -> None:
+    """The tolerant default is tested in test_e2e_tolerant.py."""
     MODELS.route(server, json_reply({"object": "list", "data": [{"id": 5}]}))
-    with make_client(MODELS, server.url) as client:
+    with make_client(MODELS, server.url, strict_response_validation=True) as client:
         with pytest.raises(openai_api.APIResponseValidationError, match=r"data\.0\.id"):
             client.models.list()
 
@@ -233,7 +236,7 @@ def test_missing_credential(monkeypatch: pytest.MonkeyPatch, package_name: str) 
             getattr(pkg, cls_name)()
     monkeypatch.setenv(env, "from-the-environment")
     client = getattr(pkg, sync_name)()
-    assert client._secrets["api_key"] == "from-the-environment"
+    assert client._credentials.held()["api_key"] == "from-the-environment"
 
 
 def test_exception_hierarchy() -> None:

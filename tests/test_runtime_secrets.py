@@ -114,10 +114,24 @@ def test_key_echoed_in_a_success_body_that_does_not_parse(server: LocalServer) -
         server,
         json_reply({"object": "list", "data": [{"id": API_KEY, "created": API_KEY}]}),
     )
-    with make_client(call, server.url) as client:
+    with make_client(call, server.url, strict_response_validation=True) as client:
         with pytest.raises(package("openai_api").APIResponseValidationError) as info:
             client.models.list()
     assert not leaks(full_text(info.value))
+
+
+def test_key_echoed_in_a_drifted_body_is_not_logged(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The tolerant reader logs an unknown enum value: never a credential."""
+    call = MODELS["openai_api"]
+    call.route(server, json_reply({"object": API_KEY, "data": []}))
+    with caplog.at_level(logging.WARNING, logger="openai_api"):
+        with make_client(call, server.url) as client:
+            result = client.models.list()
+    assert result.object == API_KEY  # kept as sent
+    assert "/object" in caplog.text and "[REDACTED]" in caplog.text
+    assert not leaks(caplog.text)
 
 
 def test_connection_and_timeout_errors(server: LocalServer) -> None:

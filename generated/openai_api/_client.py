@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Awaitable, Callable, Mapping
 
 import httpx
 
-from ._runtime import ApiInfo, AsyncAPIClient, AuthScheme, Credential, SyncAPIClient
+from ._runtime import (
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    ApiInfo,
+    AsyncAPIClient,
+    AuthScheme,
+    Credential,
+    NotGiven,
+    SyncAPIClient,
+)
 
 if TYPE_CHECKING:
     from .resources.models import AsyncModels, Models
@@ -51,14 +60,15 @@ class OpenAI(SyncAPIClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         *,
-        organization: str | None = None,
+        organization: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             _API,
@@ -71,6 +81,38 @@ class OpenAI(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | Callable[[], str] | None = None,
+        organization: str | Callable[[], str] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
+    ) -> OpenAI:
+        """A copy of this client with the options given changed; it shares the connection pool.
+
+        Takes every option the constructor takes; those left out (``None``)
+        keep their value. ``default_headers`` are added to this client's.
+        ``client.with_options(max_retries=5, timeout=120).models.list()``
+        """
+        return self._copy(
+            {
+                "api_key": api_key,
+                "organization": organization,
+            },
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
 
     @cached_property
@@ -107,14 +149,15 @@ class AsyncOpenAI(AsyncAPIClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str | Awaitable[str]] | None = None,
         *,
-        organization: str | None = None,
+        organization: str | Callable[[], str | Awaitable[str]] | None = None,
         base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             _API,
@@ -127,6 +170,38 @@ class AsyncOpenAI(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | Callable[[], str | Awaitable[str]] | None = None,
+        organization: str | Callable[[], str | Awaitable[str]] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
+    ) -> AsyncOpenAI:
+        """A copy of this client with the options given changed; it shares the connection pool.
+
+        Takes every option the constructor takes; those left out (``None``)
+        keep their value. ``default_headers`` are added to this client's.
+        ``client.with_options(max_retries=5, timeout=120).models.list()``
+        """
+        return self._copy(
+            {
+                "api_key": api_key,
+                "organization": organization,
+            },
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
 
     @cached_property

@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Awaitable, Callable, Mapping
 
 import httpx
 
-from ._runtime import ApiInfo, AsyncAPIClient, AuthScheme, Credential, SyncAPIClient
+from ._runtime import (
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    ApiInfo,
+    AsyncAPIClient,
+    AuthScheme,
+    Credential,
+    NotGiven,
+    SyncAPIClient,
+)
 
 if TYPE_CHECKING:
     from .resources.models import AsyncModels, Models
@@ -39,13 +48,14 @@ class PeakPrivacy(SyncAPIClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             _API,
@@ -57,6 +67,36 @@ class PeakPrivacy(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | Callable[[], str] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
+    ) -> PeakPrivacy:
+        """A copy of this client with the options given changed; it shares the connection pool.
+
+        Takes every option the constructor takes; those left out (``None``)
+        keep their value. ``default_headers`` are added to this client's.
+        ``client.with_options(max_retries=5, timeout=120).models.list()``
+        """
+        return self._copy(
+            {
+                "api_key": api_key,
+            },
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
 
     @cached_property
@@ -86,13 +126,14 @@ class AsyncPeakPrivacy(AsyncAPIClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str | Awaitable[str]] | None = None,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             _API,
@@ -104,6 +145,36 @@ class AsyncPeakPrivacy(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | Callable[[], str | Awaitable[str]] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
+    ) -> AsyncPeakPrivacy:
+        """A copy of this client with the options given changed; it shares the connection pool.
+
+        Takes every option the constructor takes; those left out (``None``)
+        keep their value. ``default_headers`` are added to this client's.
+        ``client.with_options(max_retries=5, timeout=120).models.list()``
+        """
+        return self._copy(
+            {
+                "api_key": api_key,
+            },
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
 
     @cached_property

@@ -8,12 +8,14 @@ from the spec, so the runtime itself never names a provider.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from ._fold import FoldRule
 from ._ndjson import SSE, stream_format
 from ._params import simple_text
+from .errors import DEFAULT_REQUEST_ID_HEADERS
 
 __all__ = [
     "Credential",
@@ -67,7 +69,9 @@ class ApiInfo:
     ``security`` lists alternatives (each a tuple of scheme names, all of which
     apply together); the first alternative whose credentials are all present is
     used. ``base_url_env`` optionally names an environment variable that
-    overrides the spec's server URL.
+    overrides the spec's server URL. ``request_id_header`` names the response
+    header that carries the server's request id, when the spec declares one
+    (``x-request-id`` and ``request-id`` are looked for in any case).
     """
 
     __slots__ = (
@@ -78,6 +82,7 @@ class ApiInfo:
         "schemes",
         "security",
         "user_agent",
+        "request_id_headers",
     )
 
     def __init__(
@@ -89,6 +94,7 @@ class ApiInfo:
         security: Sequence[Sequence[str]],
         user_agent: str,
         base_url_env: str | None = None,
+        request_id_header: str | None = None,
     ) -> None:
         self.client_name = client_name
         self.base_url = base_url
@@ -97,6 +103,15 @@ class ApiInfo:
         self.schemes = dict(schemes)
         self.security = tuple(tuple(alt) for alt in security)
         self.user_agent = user_agent
+        #: Response headers holding the request id, in the order they are looked for.
+        self.request_id_headers: tuple[str, ...] = (
+            (request_id_header.lower(),)
+            + tuple(
+                h for h in DEFAULT_REQUEST_ID_HEADERS if h != request_id_header.lower()
+            )
+            if request_id_header
+            else DEFAULT_REQUEST_ID_HEADERS
+        )
 
 
 def json_parser(tp: Any) -> Callable[[str | bytes], Any]:
@@ -282,7 +297,8 @@ class Operation:
     which ``None`` means "not given". ``security`` overrides the API's
     default alternatives (``()`` means no auth). ``styles`` maps parameters
     not serialised the default way to their ``(style, explode)``
-    (see :mod:`._params`).
+    (see :mod:`._params`). ``files`` names the multipart fields the spec
+    declares binary: they take files, the others text.
     """
 
     __slots__ = (
@@ -297,6 +313,7 @@ class Operation:
         "slash_params",
         "accept",
         "styles",
+        "files",
         "_segments",
     )
 
@@ -314,6 +331,7 @@ class Operation:
         slash_params: Sequence[str] = (),
         accept: str | None = None,
         styles: Mapping[str, tuple[str, bool]] | None = None,
+        files: Sequence[str] = (),
     ) -> None:
         self.method = method
         self.path = path
@@ -328,6 +346,7 @@ class Operation:
         self.slash_params = frozenset(slash_params)
         self.accept = accept
         self.styles = dict(styles or {})
+        self.files = frozenset(files)
         # Split the template once: literal text at even indexes, names at odd ones.
         # (str.format is not used: a template could contain "{0}" or "{a.b}".)
         segments: list[str] = []
@@ -358,7 +377,10 @@ class Operation:
                 raise TypeError(f"missing path parameter {seg!r}")
             explode = self.styles.get(seg, ("simple", False))[1]
             safe = "/" if seg in self.slash_params else ""
-            encoded = simple_text(values[seg], explode, lambda t: quote(t, safe=safe))
+            try:
+                encoded = simple_text(values[seg], explode, partial(quote, safe=safe))
+            except TypeError as exc:
+                raise TypeError(f"path parameter {seg!r}: {exc}") from None
             if not encoded:
                 raise ValueError(f"path parameter {seg!r} must not be empty")
             if "." in encoded:

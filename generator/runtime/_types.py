@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import IO, Any, Mapping, Tuple, Union
 
 import httpx
 
-__all__ = ["NotGiven", "NOT_GIVEN", "Headers", "Query", "Body", "Timeout", "FileInput"]
+__all__ = [
+    "NotGiven",
+    "NOT_GIVEN",
+    "Headers",
+    "Query",
+    "Body",
+    "Timeout",
+    "FileInput",
+    "DEFAULT_TIMEOUT",
+]
 
 
 class NotGiven:
@@ -33,11 +43,17 @@ Headers = Mapping[str, str]
 Query = Mapping[str, Any]
 Body = Mapping[str, Any]
 Timeout = Union[float, httpx.Timeout, None]
-#: A file for a multipart upload: its bytes, an open binary file, or
+#: A file for a multipart upload: its bytes, an open binary file, a path
+#: (the file is read and sent under its name), or
 #: ``(filename, content)`` / ``(filename, content, content_type)``.
 FileInput = Union[
     bytes,
     IO[bytes],
-    Tuple[str, Union[bytes, IO[bytes]]],
-    Tuple[str, Union[bytes, IO[bytes]], str],
+    os.PathLike[str],
+    Tuple[str, Union[bytes, IO[bytes], os.PathLike[str]]],
+    Tuple[str, Union[bytes, IO[bytes], os.PathLike[str]], str],
 ]
+
+#: The official SDKs' default: ten minutes for an answer (a long generation
+#: is silent until it ends), five seconds to connect.
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)

@@ -6,9 +6,28 @@ provider: what differs between APIs arrives as data (:mod:`._api`).
 """
 
 from ._api import ApiInfo, AuthScheme, Credential, Operation, Result, StreamSpec
-from ._base import AsyncAPIClient, BaseClient, SyncAPIClient
+from ._base import AsyncAPIClient, SyncAPIClient
+from ._core import BaseClient
 from ._fold import FoldError, FoldRule
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._response import (
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncResponseContextManager,
+    ResponseContextManager,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
+from ._types import (
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    Body,
+    Headers,
+    NotGiven,
+    Query,
+    Timeout,
+)
 from .errors import (
     APIConnectionError,
     APIError,
@@ -39,8 +58,17 @@ __all__ = [
     "AsyncAPIClient",
     "BaseClient",
     "SyncAPIClient",
+    "APIResponse",
+    "AsyncAPIResponse",
+    "ResponseContextManager",
+    "AsyncResponseContextManager",
+    "to_raw_response_wrapper",
+    "async_to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "NOT_GIVEN",
     "NotGiven",
+    "DEFAULT_TIMEOUT",
     "Body",
     "Headers",
     "Query",

@@ -40,7 +40,24 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "MissingCredentialError",
+    "DEFAULT_REQUEST_ID_HEADERS",
+    "request_id_of",
 ]
+
+#: Where servers put the id of a request, when the spec names no header of its own.
+DEFAULT_REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+
+
+def request_id_of(
+    response: httpx.Response, names: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
+) -> str | None:
+    """The request id ``response`` carries: the first of the headers ``names`` present."""
+    headers = response.headers
+    for name in names:
+        value: str | None = headers.get(name)
+        if value is not None:
+            return value
+    return None
 
 
 class APIError(Exception):
@@ -125,18 +142,31 @@ class APIStatusError(APIError):
 
     ``status_code``: the HTTP status; ``body``: the parsed JSON body, or the
     text when the body is not JSON (an HTML 502 page, say), or ``None`` when
-    empty; ``response``: the :class:`httpx.Response`.
+    empty; ``response``: the :class:`httpx.Response`; ``request_id``: the
+    server's id for the request (``x-request-id``, ``request-id``, or the
+    header the spec names), to quote to the provider's support.
     """
 
     status_code: int
     body: Any
     response: httpx.Response
+    request_id: str | None
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any,
+        request_id: str | None = None,
+    ) -> None:
         super().__init__(message, request=_request_of(response))
         self.response = response
         self.status_code = response.status_code
         self.body = body
+        self.request_id = (
+            request_id if request_id is not None else request_id_of(response)
+        )
 
 
 class BadRequestError(APIStatusError):

@@ -20,6 +20,10 @@ from .._runtime import (
     Result,
     Stream,
     StreamSpec,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._runtime._base import AsyncResource, SyncResource
 from .._runtime._types import FileInput
@@ -58,6 +62,16 @@ _COMPLETIONS_CREATE = Operation(
 
 class Completions(SyncResource):
     """Operations under completions."""
+
+    @cached_property
+    def with_raw_response(self) -> CompletionsWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return CompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CompletionsWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return CompletionsWithStreamingResponse(self)
 
     @overload
     def create(
@@ -222,6 +236,16 @@ class Completions(SyncResource):
 class AsyncCompletions(AsyncResource):
     """Operations under completions."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCompletionsWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return AsyncCompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCompletionsWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return AsyncCompletionsWithStreamingResponse(self)
+
     @overload
     async def create(
         self,
@@ -380,3 +404,39 @@ class AsyncCompletions(AsyncResource):
             max_retries=max_retries,
         )
         return result
+
+
+class CompletionsWithRawResponse:
+    """The methods of `Completions`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: Completions) -> None:
+        self._resource = resource
+        view = resource._view("raw")
+        self.create = to_raw_response_wrapper(view.create)
+
+
+class CompletionsWithStreamingResponse:
+    """The methods of `Completions`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: Completions) -> None:
+        self._resource = resource
+        view = resource._view("stream")
+        self.create = to_streamed_response_wrapper(view.create)
+
+
+class AsyncCompletionsWithRawResponse:
+    """The methods of `AsyncCompletions`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: AsyncCompletions) -> None:
+        self._resource = resource
+        view = resource._view("raw")
+        self.create = async_to_raw_response_wrapper(view.create)
+
+
+class AsyncCompletionsWithStreamingResponse:
+    """The methods of `AsyncCompletions`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: AsyncCompletions) -> None:
+        self._resource = resource
+        view = resource._view("stream")
+        self.create = async_to_streamed_response_wrapper(view.create)

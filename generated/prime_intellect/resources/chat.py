@@ -20,6 +20,10 @@ from .._runtime import (
     Result,
     Stream,
     StreamSpec,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._runtime._base import AsyncResource, SyncResource
 from .._runtime._types import FileInput
@@ -68,9 +72,29 @@ class Chat(SyncResource):
     def completions(self) -> ChatCompletions:
         return ChatCompletions(self._client)
 
+    @cached_property
+    def with_raw_response(self) -> ChatWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return ChatWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChatWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return ChatWithStreamingResponse(self)
+
 
 class ChatCompletions(SyncResource):
     """Operations under completions."""
+
+    @cached_property
+    def with_raw_response(self) -> ChatCompletionsWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return ChatCompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChatCompletionsWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return ChatCompletionsWithStreamingResponse(self)
 
     @overload
     def create(
@@ -221,9 +245,29 @@ class AsyncChat(AsyncResource):
     def completions(self) -> AsyncChatCompletions:
         return AsyncChatCompletions(self._client)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncChatWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return AsyncChatWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return AsyncChatWithStreamingResponse(self)
+
 
 class AsyncChatCompletions(AsyncResource):
     """Operations under completions."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncChatCompletionsWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return AsyncChatCompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatCompletionsWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return AsyncChatCompletionsWithStreamingResponse(self)
 
     @overload
     async def create(
@@ -365,3 +409,83 @@ class AsyncChatCompletions(AsyncResource):
             max_retries=max_retries,
         )
         return result
+
+
+class ChatWithRawResponse:
+    """The methods of `Chat`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: Chat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> ChatCompletionsWithRawResponse:
+        return ChatCompletionsWithRawResponse(self._resource.completions)
+
+
+class ChatWithStreamingResponse:
+    """The methods of `Chat`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: Chat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> ChatCompletionsWithStreamingResponse:
+        return ChatCompletionsWithStreamingResponse(self._resource.completions)
+
+
+class ChatCompletionsWithRawResponse:
+    """The methods of `ChatCompletions`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: ChatCompletions) -> None:
+        self._resource = resource
+        view = resource._view("raw")
+        self.create = to_raw_response_wrapper(view.create)
+
+
+class ChatCompletionsWithStreamingResponse:
+    """The methods of `ChatCompletions`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: ChatCompletions) -> None:
+        self._resource = resource
+        view = resource._view("stream")
+        self.create = to_streamed_response_wrapper(view.create)
+
+
+class AsyncChatWithRawResponse:
+    """The methods of `AsyncChat`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: AsyncChat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> AsyncChatCompletionsWithRawResponse:
+        return AsyncChatCompletionsWithRawResponse(self._resource.completions)
+
+
+class AsyncChatWithStreamingResponse:
+    """The methods of `AsyncChat`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: AsyncChat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> AsyncChatCompletionsWithStreamingResponse:
+        return AsyncChatCompletionsWithStreamingResponse(self._resource.completions)
+
+
+class AsyncChatCompletionsWithRawResponse:
+    """The methods of `AsyncChatCompletions`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: AsyncChatCompletions) -> None:
+        self._resource = resource
+        view = resource._view("raw")
+        self.create = async_to_raw_response_wrapper(view.create)
+
+
+class AsyncChatCompletionsWithStreamingResponse:
+    """The methods of `AsyncChatCompletions`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: AsyncChatCompletions) -> None:
+        self._resource = resource
+        view = resource._view("stream")
+        self.create = async_to_streamed_response_wrapper(view.create)

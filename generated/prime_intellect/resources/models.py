@@ -20,6 +20,10 @@ from .._runtime import (
     Result,
     Stream,
     StreamSpec,
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._runtime._base import AsyncResource, SyncResource
 from .._runtime._types import FileInput
@@ -48,6 +52,16 @@ _MODELS_RETRIEVE = Operation(
 
 class Models(SyncResource):
     """Operations under models."""
+
+    @cached_property
+    def with_raw_response(self) -> ModelsWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return ModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ModelsWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return ModelsWithStreamingResponse(self)
 
     def list(
         self,
@@ -110,6 +124,16 @@ class Models(SyncResource):
 class AsyncModels(AsyncResource):
     """Operations under models."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncModelsWithRawResponse:
+        """Every call here, answering with the HTTP response (`.headers`, `.status_code`, `.request_id`); `.parse()` gives what the call returns."""
+        return AsyncModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncModelsWithStreamingResponse:
+        """Like `with_raw_response`, each call a context manager; the body is read only when you ask for it."""
+        return AsyncModelsWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -166,3 +190,43 @@ class AsyncModels(AsyncResource):
             max_retries=max_retries,
         )
         return result
+
+
+class ModelsWithRawResponse:
+    """The methods of `Models`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: Models) -> None:
+        self._resource = resource
+        view = resource._view("raw")
+        self.list = to_raw_response_wrapper(view.list)
+        self.retrieve = to_raw_response_wrapper(view.retrieve)
+
+
+class ModelsWithStreamingResponse:
+    """The methods of `Models`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: Models) -> None:
+        self._resource = resource
+        view = resource._view("stream")
+        self.list = to_streamed_response_wrapper(view.list)
+        self.retrieve = to_streamed_response_wrapper(view.retrieve)
+
+
+class AsyncModelsWithRawResponse:
+    """The methods of `AsyncModels`, returning the HTTP response; `.parse()` gives the result."""
+
+    def __init__(self, resource: AsyncModels) -> None:
+        self._resource = resource
+        view = resource._view("raw")
+        self.list = async_to_raw_response_wrapper(view.list)
+        self.retrieve = async_to_raw_response_wrapper(view.retrieve)
+
+
+class AsyncModelsWithStreamingResponse:
+    """The methods of `AsyncModels`, as context managers giving the HTTP response, its body read only when you ask for it."""
+
+    def __init__(self, resource: AsyncModels) -> None:
+        self._resource = resource
+        view = resource._view("stream")
+        self.list = async_to_streamed_response_wrapper(view.list)
+        self.retrieve = async_to_streamed_response_wrapper(view.retrieve)
