@@ -100,12 +100,35 @@ async def test_key_echoed_inside_a_stream(server: LocalServer, call: Call) -> No
                 chunks=[frame.encode()],
             ),
         )
-        async with make_client(call, server.url, is_async=True) as client:
+        async with make_client(
+            call, server.url, is_async=True, strict_response_validation=True
+        ) as client:
             with pytest.raises(pkg.APIError) as info:
                 async for _ in await call.invoke(client, stream=True):
                     pass
         assert "[REDACTED]" in str(info.value), str(info.value)
         assert not leaks(full_text(info.value)), frame
+
+
+@pytest.mark.parametrize("call", STREAMING_CALLS, ids=lambda c: c.id)
+async def test_key_echoed_in_a_drifted_chunk_stays_out_of_the_log(
+    server: LocalServer, call: Call, caplog: pytest.LogCaptureFixture
+) -> None:
+    frame = f"data: {json.dumps({**chat_chunk('x'), 'choices': API_KEY})}\n\n"
+    call.route(
+        server,
+        Reply(
+            200,
+            headers={"Content-Type": "text/event-stream"},
+            chunks=[frame.encode(), b"data: [DONE]\n\n"],
+        ),
+    )
+    caplog.set_level(logging.DEBUG)
+    async with make_client(call, server.url, is_async=True) as client:
+        chunks = [c async for c in await call.invoke(client, stream=True)]
+    assert len(chunks) == 1  # read tolerantly: the stream goes on
+    assert any(r.levelno == logging.WARNING for r in caplog.records)
+    assert not leaks(caplog.text)
 
 
 def test_key_echoed_in_a_success_body_that_does_not_parse(server: LocalServer) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -175,13 +176,17 @@ async def test_stream_errors(
     got: list[str] = []
     with pytest.raises(getattr(pkg, error), match=message) as info:
         if is_async:
-            async with make_client(CHAT, server.url, is_async=True) as client:
+            async with make_client(
+                CHAT, server.url, is_async=True, strict_response_validation=True
+            ) as client:
                 async for c in await client.chat.completions.create(
                     model="m", messages=[], stream=True
                 ):
                     got.append(CHAT.text(c))  # type: ignore[misc]
         else:
-            with make_client(CHAT, server.url) as client:
+            with make_client(
+                CHAT, server.url, strict_response_validation=True
+            ) as client:
                 for c in client.chat.completions.create(
                     model="m", messages=[], stream=True
                 ):
@@ -190,6 +195,41 @@ async def test_stream_errors(
     assert str(info.value).startswith("POST /chat/completions: ")
     assert info.value.body is not None
     assert len(server.requests) == 1  # errors inside a stream are not retried
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_a_drifted_chunk_is_delivered_and_reported_once(
+    server: LocalServer, is_async: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """By default one chunk that does not fit its type never ends a stream."""
+    drifted = {**chat_chunk("b"), "created": "yesterday"}
+    body = "".join(
+        f"data: {json.dumps(c)}\n\n" for c in (chat_chunk("a"), drifted, drifted)
+    )
+    CHAT.route(
+        server,
+        raw_sse(body + f"data: {json.dumps(chat_chunk('c'))}\n\n", "data: [DONE]\n\n"),
+    )
+    caplog.set_level(logging.WARNING, logger="openai_api")
+    got: list[typing.Any] = []
+    if is_async:
+        async with make_client(CHAT, server.url, is_async=True) as client:
+            async for c in await client.chat.completions.create(
+                model="m", messages=[], stream=True
+            ):
+                got.append(c)
+    else:
+        with make_client(CHAT, server.url) as client:
+            got = list(
+                client.chat.completions.create(model="m", messages=[], stream=True)
+            )
+    assert [CHAT.text(c) for c in got] == ["a", "b", "b", "c"]
+    assert type(got[1]) is type(got[0])  # typed as its chunk type, the rest as sent
+    assert got[1].created == "yesterday"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings  # each mismatch once, not once per chunk
+    assert "POST /chat/completions chunk" in warnings[0]
+    assert "/created" in warnings[0]
 
 
 def test_stream_error_body_keeps_the_payload(server: LocalServer) -> None:

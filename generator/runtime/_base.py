@@ -128,7 +128,9 @@ class SyncAPIClient(BaseClient):
                 return self._send(http, op, request, attempts, True)
 
             def parse() -> Any:
-                return Stream(response, spec, request, self._redact, resend)
+                return Stream(
+                    response, spec, request, self._redact, resend, self._tolerate()
+                )
 
             if response_mode is None:
                 return parse()
@@ -298,7 +300,9 @@ class AsyncAPIClient(BaseClient):
                 return await self._send(http, op, request, attempts, True)
 
             def parse() -> Any:
-                return AsyncStream(response, spec, request, self._redact, resend)
+                return AsyncStream(
+                    response, spec, request, self._redact, resend, self._tolerate()
+                )
 
             if response_mode is None:
                 return parse()

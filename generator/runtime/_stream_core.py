@@ -31,6 +31,9 @@ from .errors import (
 if TYPE_CHECKING:
     from ._api import StreamSpec
 
+#: ``(type, raw JSON, where) -> value``: a chunk read as well as it fits, or ValueError.
+Tolerate = Callable[[Any, "str | bytes", str], Any]
+
 __all__ = ["StreamCore", "OneOrTwo"]
 
 # "openai_api._runtime._stream_core" logs as "openai_api": one logger per package.
@@ -90,6 +93,7 @@ class StreamCore:
         "_sse",
         "_parse",
         "_ctypes",
+        "_tolerate",
     )
 
     def __init__(
@@ -98,8 +102,11 @@ class StreamCore:
         spec: StreamSpec,
         request: httpx.Request,
         redact: Callable[[str], str],
+        tolerate: Tolerate | None = None,
     ) -> None:
         self.response = response
+        # Reads a chunk that does not fit its type as well as it can (None: strict).
+        self._tolerate = tolerate
         self._spec = spec
         self._request = request
         self._redact = redact
@@ -131,7 +138,7 @@ class StreamCore:
         try:
             item = (parse or self._spec.parser(event))(sse.data)
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            raise self._bad_record(sse.data, exc, event) from None
+            item = self._drifted(sse.data, exc, event)
         extra = getattr(item, "__pydantic_extra__", None)
         if extra and extra.get("error"):
             raise self._server_error(sse.data)
@@ -145,7 +152,7 @@ class StreamCore:
         try:
             item = self._parse(record)  # type: ignore[misc]
         except ValueError as exc:
-            raise self._bad_record(record, exc, "message") from None
+            item = self._drifted(record, exc, "message")
         extra = getattr(item, "__pydantic_extra__", None)
         if extra and extra.get("error"):
             raise self._server_error(record)
@@ -153,6 +160,23 @@ class StreamCore:
         if self._spec.final_marker is not None:
             self._check_marker(item)
         return item
+
+    def _drifted(self, data: str | bytes, exc: ValueError, event: str) -> Any:
+        """A chunk that does not fit its type: read tolerantly, or the error strict mode wants.
+
+        One drifted chunk never ends a stream unless the client is strict;
+        data that is not JSON at all always does.
+        """
+        tolerate = self._tolerate
+        if tolerate is not None:
+            events = self._spec.events
+            tp = self._spec.type if events is None else events[event]
+            suffix = "" if event == "message" else f" ({event} event)"
+            try:
+                return tolerate(tp, data, f"{self._where()} chunk{suffix}")
+            except ValueError:
+                pass  # not JSON: nothing to keep
+        raise self._bad_record(data, exc, event) from None
 
     def _check_marker(self, item: Any) -> None:
         key, value = self._spec.final_marker  # type: ignore[misc]

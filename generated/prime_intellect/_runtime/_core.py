@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
-from typing import Any, Mapping, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 import httpx
 
@@ -339,6 +339,17 @@ class BaseClient:
             self._redact(f"{where}: connection error: {type(exc).__name__}: {exc}"),
             request=request,
         )
+
+    def _tolerate(self) -> Callable[[Any, str | bytes, str], Any] | None:
+        """How streams read a chunk that drifted from its type; None when strict."""
+        if self.strict_response_validation:
+            return None
+        seen, redact = self._drift_seen, self._redact
+
+        def tolerate(tp: Any, content: str | bytes, where: str) -> Any:
+            return read_tolerant(tp, content, where=where, seen=seen, redact=redact)
+
+        return tolerate
 
     def _result(self, op: Operation, response: httpx.Response) -> Any:
         kind = op.result.kind

@@ -40,7 +40,7 @@ from typing import (
 import httpx
 
 from ._ndjson import JSON_SEQ, SSE, LineDecoder, RecordTooLong, SeqDecoder
-from ._stream_core import _UNSET, OneOrTwo, StreamCore
+from ._stream_core import _UNSET, OneOrTwo, StreamCore, Tolerate
 from .sse import SSEError, aiter_sse, iter_sse
 
 if TYPE_CHECKING:
@@ -75,8 +75,9 @@ class Stream(OneOrTwo, StreamCore, Generic[T, R]):
         request: httpx.Request,
         redact: Callable[[str], str],
         resend: Callable[[], httpx.Response | None] | None = None,
+        tolerate: Tolerate | None = None,
     ) -> None:
-        super().__init__(response, spec, request, redact)
+        super().__init__(response, spec, request, redact, tolerate)
         self._resend = resend
         self._records = (
             self._events() if spec.format == SSE else self._lines(spec.format)
@@ -271,8 +272,9 @@ class AsyncStream(OneOrTwo, StreamCore, Generic[T, R]):
         request: httpx.Request,
         redact: Callable[[str], str],
         resend: Callable[[], Awaitable[httpx.Response | None]] | None = None,
+        tolerate: Tolerate | None = None,
     ) -> None:
-        super().__init__(response, spec, request, redact)
+        super().__init__(response, spec, request, redact, tolerate)
         self._resend = resend
         self._records = (
             self._events() if spec.format == SSE else self._lines(spec.format)
