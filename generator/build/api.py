@@ -1,9 +1,9 @@
-"""Stage 3: turn a validated spec into the IR (the only stage that knows OpenAPI).
+"""The Builder: a validated spec -> the IRs resource tree, operations and names.
 
 Operations become methods on resources named by dotted operationIds
 (``chat.completions.create`` -> ``client.chat.completions.create``); security
-schemes become constructor credentials (:mod:`generator.build_auth`); schemas
-become types (:mod:`generator.build_types`). See README "Spec conventions"
+schemes become constructor credentials (:mod:`.auth`); schemas
+become types (:mod:`.types`). See README "Spec conventions"
 for the ``x-`` extensions read here, and "How specs map to Python" for the
 rules.
 """
@@ -13,14 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from . import build_auth, build_params, build_responses
-from .build_expr import BuildFailure, text
-from .build_modules import used_extras
-from .build_types import TypeBuilder
-from .errors import Finding, SpecError
-from .ir import Api, Method, Param, Resource, ResourceModule
-from .load import LoadedSpec
-from .names import (
+from ..errors import Finding, SpecError
+from ..ir import Api, Method, Param, Resource, ResourceModule
+from ..load import LoadedSpec
+from ..names import (
     KEYWORDS,
     METHOD_RESERVED,
     RESOURCE_RESERVED,
@@ -32,7 +28,11 @@ from .names import (
     snake,
     snake_identifier,
 )
-from .openapi import HTTP_METHODS, pointer, resolve_pointer
+from ..openapi import HTTP_METHODS, pointer, resolve_pointer
+from . import auth, params, responses
+from .expr import BuildFailure, text
+from .modules import used_extras
+from .types import TypeBuilder
 
 
 @dataclass
@@ -224,30 +224,30 @@ class Builder:
         )
         scope = Scope(METHOD_RESERVED | KEYWORDS)
 
-        params, fixed, slash, styles, deps = build_params.parameters(
+        arguments, fixed, slash, styles, deps = params.parameters(
             self, path, item, op, where, scope, hint_base
         )
-        if params is None:
+        if arguments is None:
             return
         body_kind, body_params, drop_none, body_deps, literals = (
-            build_params.request_body(self, op, where, scope, hint_base)
+            params.request_body(self, op, where, scope, hint_base)
         )
         deps |= body_deps
-        result_kind, result_t, accept, stream = build_responses.responses(
+        result_kind, result_t, accept, stream = responses.responses(
             self, op, where, hint_base
         )
         deps |= result_t.deps
         stream_info = None
         if stream is not None:
             deps |= stream[0].deps
-            stream_info = build_responses.stream_info(
+            stream_info = responses.stream_info(
                 self, stream, body_params, literals, result_kind, where
             )
 
-        path_params = [p for p in params if p.location == "path"]
-        other = [p for p in params if p.location != "path"] + body_params
+        path_params = [p for p in arguments if p.location == "path"]
+        other = [p for p in arguments if p.location != "path"] + body_params
         ordered = path_params + sorted(other, key=lambda p: not p.required)
-        security = build_auth.security_of(
+        security = auth.security_of(
             op.get("security"), where + "/security", known, self.error, self.warn
         )
         node.methods.append(
@@ -285,7 +285,7 @@ class Builder:
 
     def build(self) -> Api:
         package, client = self.names()
-        credentials, schemes, security = build_auth.auth(
+        credentials, schemes, security = auth.auth(
             self.data, package, self.deref, self.error, self.warn
         )
         self.operations({s.key for s in schemes})
@@ -344,7 +344,7 @@ class Builder:
             title=title,
             version=str(info.get("version", "")),
             description=description,
-            base_url=build_auth.base_url(self.data, self.warn),
+            base_url=auth.base_url(self.data, self.warn),
             base_url_env=f"{package.upper()}_BASE_URL",
             spec_name=self.spec.path.name,
             spec_sha256=self.spec.sha256,

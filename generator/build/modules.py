@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
-from .ir import Alias, Model, TypeModule, TypedDictDef
-from .names import Scope, names_in, snake_identifier
+from ..ir import Alias, Model, TypedDictDef, TypeModule
+from ..names import Scope, names_in, snake_identifier
 
 #: Imports a generated module has only when its annotations use them.
 OPTIONAL_IMPORTS = frozenset(

@@ -1,4 +1,4 @@
-"""Discriminated unions: oneOf/anyOf with a ``discriminator``, for ``build_types``.
+"""Discriminated unions: oneOf/anyOf with a ``discriminator``, for :mod:`.types`.
 
 pydantic checks a discriminated union by its tag alone, so a payload that
 matches two members, or none, fails with the tagged member's errors only.
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .build_expr import RESPONSE, TypeExpr, literal, same, union_of
-from .names import is_identifier
-from .openapi import escape_pointer_token
+from ..names import is_identifier
+from ..openapi import escape_pointer_token
+from .expr import RESPONSE, TypeExpr, literal, same, union_of
 
 if TYPE_CHECKING:
-    from .build_types import TypeBuilder
+    from .types import TypeBuilder
 
 
 def discriminated(

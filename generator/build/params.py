@@ -11,13 +11,13 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from .build_expr import PARAM, TypeExpr, text
-from .ir import Param
-from .names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
-from .openapi import escape_pointer_token, pointer
+from ..ir import Param
+from ..names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
+from ..openapi import escape_pointer_token, pointer
+from .expr import PARAM, TypeExpr, text
 
 if TYPE_CHECKING:
-    from .build import Builder
+    from .api import Builder
 
 JSON_TYPE = re.compile(r"^application/([\w.+-]*\+)?json\b|^application/json", re.I)
 # The default serialisation of each parameter location (OpenAPI: style, explode).

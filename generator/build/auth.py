@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .ir import Credential, Scheme
-from .names import KEYWORDS, Scope, is_identifier, snake_identifier
-from .openapi import pointer
+from ..ir import Credential, Scheme
+from ..names import KEYWORDS, Scope, is_identifier, snake_identifier
+from ..openapi import pointer
 
 Warn = Callable[[str, str], None]
 

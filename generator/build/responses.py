@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .build_expr import ANY, RESPONSE, TypeExpr
-from .build_params import JSON_TYPE, given
-from .ir import Param, StreamInfo
-from .openapi import escape_pointer_token
+from ..ir import Param, StreamInfo
+from ..openapi import escape_pointer_token
+from .expr import ANY, RESPONSE, TypeExpr
+from .params import JSON_TYPE, given
 
 if TYPE_CHECKING:
-    from .build import Builder
+    from .api import Builder
 
 # Values of an enum body field that select a server-sent-event stream.
 _SSE_VALUES = ("sse", "event-stream", "text/event-stream")

@@ -18,21 +18,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .build_expr import (
-    ANY,
-    PARAM,
-    RESPONSE,
-    TypeExpr,
-    literal,
-    located,
-    same,
-    union_of,
-)
-from .build_modules import group_modules
-from .build_unions import discriminated
-from .errors import Finding
-from .ir import Alias, Field, Model, TypedDictDef, TypeModule
-from .names import (
+from ..errors import Finding
+from ..ir import Alias, Field, Model, TypedDictDef, TypeModule
+from ..names import (
     ANNOTATION_NAMES,
     KEYWORDS,
     MODEL_RESERVED,
@@ -43,7 +31,19 @@ from .names import (
     pascal_identifier,
     snake_identifier,
 )
-from .openapi import escape_pointer_token, resolve_pointer
+from ..openapi import escape_pointer_token, resolve_pointer
+from .expr import (
+    ANY,
+    PARAM,
+    RESPONSE,
+    TypeExpr,
+    literal,
+    located,
+    same,
+    union_of,
+)
+from .modules import group_modules
+from .unions import discriminated
 
 _FORMATS = {
     "date-time": "datetime.datetime",
