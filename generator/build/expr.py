@@ -33,6 +33,31 @@ class TypeExpr:
 ANY = TypeExpr("Any", frozenset(), True)
 
 
+def not_given(annotation: str) -> str:
+    """The annotation of an optional argument: its type, or the NOT_GIVEN sentinel."""
+    return f"Union[{annotation}, NotGiven]"
+
+
+def given(annotation: str) -> str:
+    """The inverse of :func:`not_given` (the annotation itself when not optional)."""
+    prefix, suffix = "Union[", ", NotGiven]"
+    if annotation.startswith(prefix) and annotation.endswith(suffix):
+        return annotation[len(prefix) : -len(suffix)]
+    return annotation
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an operation is: what its parts need to name and locate what they make."""
+
+    path: str  # the path template, "/models/{model}"
+    item: dict[str, Any]  # the path item (path-level parameters)
+    item_where: str  # the path item's pointer
+    op: dict[str, Any]  # the operation object
+    where: str  # the operation's pointer
+    hint: str  # the prefix of the names of its inline types, "ChatCompletionsCreate"
+
+
 class BuildFailure(Exception):
     """An unexpected error while typing the schema at ``pointer`` (a generator limitation)."""
 
