@@ -25,6 +25,7 @@ import jinja2
 import markupsafe
 
 from .ir import Api
+from .ir_types import annotation
 from .names import is_identifier
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -187,11 +188,29 @@ def identifier(value: Any) -> Code:
 
 
 def code(value: Any) -> Code:
-    """Source text built by ``build`` from identifiers and literals (annotations)."""
+    """Source text a template spells itself (a base class, ``async def``), never spec text."""
     value = _defined(value)
     if not isinstance(value, str):
         raise RenderError(f"code of type {type(value).__name__}")
     return Code(value)
+
+
+def type_annotation(node: Any) -> Code:
+    """A type node of the IR as annotation text (made only of checked identifiers and literals)."""
+    node = _defined(node)
+    try:
+        return Code(annotation(node))
+    except TypeError as exc:
+        raise RenderError(str(exc)) from None
+
+
+def type_string(node: Any) -> Code:
+    """A type node's annotation as a string literal (a lazily evaluated alias)."""
+    node = _defined(node)
+    try:
+        return Code(repr(annotation(node)))
+    except TypeError as exc:
+        raise RenderError(str(exc)) from None
 
 
 def _finalize(value: Any) -> Any:
@@ -223,6 +242,8 @@ def environment() -> jinja2.Environment:
         comment_block=comment_block,
         ident=identifier,
         code=code,
+        type=type_annotation,
+        type_str=type_string,
     )
     return env
 

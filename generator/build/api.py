@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 from ..errors import SpecError
 from ..ir import Api, Method, Param, Resource, ResourceModule
+from ..ir_types import NONE, Prim
 from ..load import LoadedSpec
 from ..names import (
     KEYWORDS,
@@ -216,14 +217,12 @@ class Builder:
                 params=tuple(ordered),
                 body_kind=body.kind,
                 result_kind=result.kind,
-                result_annotation=(
-                    result.result.annotation
+                result=(
+                    result.result.node
                     if result.kind == "json"
-                    else {"text": "str", "bytes": "bytes"}.get(result.kind, "None")
+                    else Prim({"text": "str", "bytes": "bytes"}.get(result.kind, "None"))
                 ),
-                result_runtime=(
-                    result.result.annotation if result.kind == "json" else "None"
-                ),
+                json_result=result.result.node if result.kind == "json" else NONE,
                 stream=stream_info,
                 fixed_headers=plan.fixed_headers,
                 security=security,
@@ -257,14 +256,14 @@ class Builder:
             imports: dict[str, set[str]] = {}
             for d in deps:
                 imports.setdefault(self.types.module_of(d), set()).add(d)
-            annotations = [
-                a
+            types = [
+                t
                 for n in node.walk()
                 for m in n.methods
-                for a in (
-                    m.result_runtime,
-                    m.stream.chunk_runtime if m.stream else "",
-                    *(p.annotation for p in m.params),
+                for t in (
+                    m.json_result,
+                    *((m.stream.chunk,) if m.stream else ()),
+                    *(p.type for p in m.params),
                 )
             ]
             resources.append(
@@ -274,7 +273,7 @@ class Builder:
                     type_imports=tuple(
                         (m, tuple(sorted(n))) for m, n in sorted(imports.items())
                     ),
-                    extras=used_extras(annotations),
+                    extras=used_extras(types),
                 )
             )
         info = self.data.get("info") or {}

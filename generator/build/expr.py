@@ -1,10 +1,15 @@
-"""The type expressions ``build`` composes: an annotation, the names it uses, and facts about it."""
+"""The small values the parts of ``build`` pass around: typed expressions, sites, failures."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterator
+
+from ..ir_types import ANY as ANY_NODE
+from ..ir_types import NONE as NONE_NODE
+from ..ir_types import Nullable, TypeNode, UnionOf, refs
 
 RESPONSE = "response"
 PARAM = "param"
@@ -12,38 +17,31 @@ PARAM = "param"
 
 @dataclass(frozen=True)
 class TypeExpr:
-    """A Python annotation and the definitions it names.
+    """A type node, with what its node alone does not show.
 
-    ``literals`` holds the values when the annotation is exactly a
-    ``Literal[...]`` that excludes None (directly or through an alias);
-    discriminated unions and defaults are decided from it.
+    ``nullable`` when None is one of its values (through an alias too);
+    ``literals`` holds the values when the type is exactly a ``Literal[...]``
+    that excludes None (directly or through an alias): discriminated unions
+    and defaults are decided from them.
     """
 
-    annotation: str
-    deps: frozenset[str] = frozenset()
+    node: TypeNode
     nullable: bool = False
     literals: tuple[Any, ...] | None = None
+
+    @cached_property
+    def deps(self) -> frozenset[str]:
+        """The names of the definitions it refers to."""
+        return refs(self.node)
 
     def optional(self) -> TypeExpr:
         if self.nullable:
             return self
-        return TypeExpr(f"Optional[{self.annotation}]", self.deps, True)
+        return TypeExpr(Nullable(self.node), True)
 
 
-ANY = TypeExpr("Any", frozenset(), True)
-
-
-def not_given(annotation: str) -> str:
-    """The annotation of an optional argument: its type, or the NOT_GIVEN sentinel."""
-    return f"Union[{annotation}, NotGiven]"
-
-
-def given(annotation: str) -> str:
-    """The inverse of :func:`not_given` (the annotation itself when not optional)."""
-    prefix, suffix = "Union[", ", NotGiven]"
-    if annotation.startswith(prefix) and annotation.endswith(suffix):
-        return annotation[len(prefix) : -len(suffix)]
-    return annotation
+ANY = TypeExpr(ANY_NODE, True)
+NONE = TypeExpr(NONE_NODE, True)
 
 
 @dataclass(frozen=True)
@@ -81,8 +79,8 @@ def located(where: str) -> Iterator[None]:
 
 
 def literal(value: Any) -> str | None:
-    """Source text of ``value`` inside ``Literal[...]``, or None if Literal cannot hold it."""
-    if isinstance(value, (bool, int, str)) or value is None:
+    """A key telling apart the values ``Literal[...]`` can hold (its repr); None for others."""
+    if isinstance(value, (bool, int, str)):
         return repr(value)
     return None
 
@@ -100,13 +98,13 @@ def text(value: Any) -> str | None:
 
 
 def union_of(exprs: list[TypeExpr]) -> TypeExpr:
-    seen: dict[str, TypeExpr] = {}
+    """The union of ``exprs``: each type once, in order; Any absorbs the rest."""
+    seen: dict[TypeNode, TypeExpr] = {}
     for e in exprs:
-        seen.setdefault(e.annotation, e)
-    deps = frozenset().union(*(e.deps for e in seen.values()))
-    nullable = any(e.nullable for e in seen.values())
+        seen.setdefault(e.node, e)
     if len(seen) == 1:
         return next(iter(seen.values()))
-    if "Any" in seen:
-        return TypeExpr("Any", deps, True)
-    return TypeExpr(f"Union[{', '.join(seen)}]", deps, nullable)
+    if ANY_NODE in seen:
+        return ANY
+    nullable = any(e.nullable for e in seen.values())
+    return TypeExpr(UnionOf(tuple(seen)), nullable)

@@ -16,7 +16,8 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..ir import Alias, Model, TypedDictDef, TypeModule
-from ..names import Scope, names_in, snake_identifier
+from ..ir_types import TypeNode, names
+from ..names import Scope, snake_identifier
 
 #: Imports a generated module has only when its annotations use them.
 OPTIONAL_IMPORTS = frozenset(
@@ -24,22 +25,22 @@ OPTIONAL_IMPORTS = frozenset(
 )
 
 
-def used_extras(annotations: Iterable[str]) -> frozenset[str]:
-    """Which of :data:`OPTIONAL_IMPORTS` the annotations name."""
+def used_extras(types: Iterable[TypeNode]) -> frozenset[str]:
+    """Which of :data:`OPTIONAL_IMPORTS` the types name."""
     found: set[str] = set()
-    for annotation in annotations:
-        found.update(n for n in names_in(annotation) if n in OPTIONAL_IMPORTS)
+    for t in types:
+        found.update(n for n in names(t) if n in OPTIONAL_IMPORTS)
     return frozenset(found)
 
 
-def _annotations(d: Any) -> Iterator[str]:
+def _types(d: Any) -> Iterator[TypeNode]:
     if isinstance(d, (Model, TypedDictDef)):
         for f in d.fields:
-            yield f.annotation
-        if isinstance(d, Model) and d.extra:
+            yield f.type
+        if isinstance(d, Model) and d.extra is not None:
             yield d.extra
     else:
-        yield d.annotation
+        yield d.type
 
 
 def group_modules(
@@ -83,7 +84,7 @@ def group_modules(
             if n in lazy:
                 d = replace(d, lazy=True)
             definitions.append(d)
-        extras = used_extras(a for d in definitions for a in _annotations(d))
+        extras = used_extras(t for d in definitions for t in _types(d))
         if any(getattr(d, "lazy", False) for d in definitions):
             extras |= {"TypeAliasType"}
         result.append(

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..ir import Param
+from ..ir_types import FileInput, ListOf, NotGivenOr, Prim, TypeNode
 from ..names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
 from ..openapi import deref, escape_pointer_token, is_json_media_type
-from .expr import PARAM, Site, TypeExpr, not_given, text
+from .expr import PARAM, Site, TypeExpr, text
 from .schemas import Reporter
 from .types import TypeBuilder
 
@@ -131,7 +132,7 @@ def parameters(
             ),
             wire=pname,
             location=location,
-            annotation=t.annotation if required else not_given(t.annotation),
+            type=_argument(t.node, required),
             required=required,
             description=_param_doc(p.get("description"), resolved),
             deprecated=bool(p.get("deprecated")),
@@ -203,7 +204,7 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
             scope.claim("body"),
             "body",
             "body_whole",
-            "bytes" if body_required else not_given("bytes"),
+            _argument(Prim("bytes"), body_required),
             body_required,
         )
         return BodyPlan(kind, (param,))
@@ -213,7 +214,7 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
             name=scope.claim("body"),
             wire="body",
             location="body_whole",
-            annotation=(t.annotation if body_required else not_given(t.annotation)),
+            type=_argument(t.node, body_required),
             required=body_required,
             description=text(body.get("description")),
         )
@@ -252,7 +253,7 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
                 name=py_name,
                 wire=plan.wire,
                 location="body",
-                annotation=(t.annotation if is_required else not_given(t.annotation)),
+                type=_argument(t.node, is_required),
                 required=is_required,
                 description=_param_doc(
                     own.get("description") or flags.get("description"),
@@ -292,12 +293,17 @@ def _body_media_type(
 def _file_type(data: dict[str, Any], t: TypeExpr, schema: dict[str, Any]) -> TypeExpr:
     """Multipart: a binary field (or a list of them) takes files."""
     if _is_binary(schema):
-        return TypeExpr("FileInput", nullable=t.nullable)
+        return TypeExpr(FileInput(), nullable=t.nullable)
     items, _ = deref(data, schema.get("items"), "")
     if schema.get("type") == "array" and isinstance(items, dict):
         if _is_binary(items):
-            return TypeExpr("Sequence[FileInput]", nullable=t.nullable)
+            return TypeExpr(ListOf(FileInput(), mutable=False), nullable=t.nullable)
     return t
+
+
+def _argument(node: TypeNode, required: bool) -> TypeNode:
+    """An argument's type: an optional one may also be left out (NOT_GIVEN)."""
+    return node if required else NotGivenOr(node)
 
 
 _NO_DEFAULT = object()

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ir import Param, StreamInfo
+from ..ir_types import NONE, Lit, NotGivenOr, Nullable, Prim, TypeNode, UnionOf
 from ..openapi import deref, escape_pointer_token, is_json_media_type
-from .expr import ANY, RESPONSE, TypeExpr, given
+from .expr import ANY, RESPONSE, TypeExpr
 from .schemas import Reporter
 from .types import TypeBuilder
 
+_BOOL = Prim("bool")
 # Values of an enum body field that select a server-sent-event stream.
 _SSE_VALUES = ("sse", "event-stream", "text/event-stream")
 
@@ -88,16 +90,15 @@ def responses(
             elif kind == "none":
                 kind, accept = "bytes", ctype
     if kind != "json":
-        return ResponsePlan(kind, TypeExpr("None"), accept, stream)
-    seen: dict[str, TypeExpr] = {}
+        return ResponsePlan(kind, TypeExpr(NONE), accept, stream)
+    seen: dict[TypeNode, TypeExpr] = {}
     for t in json_types:
-        seen.setdefault(t.annotation, t)
+        seen.setdefault(t.node, t)
     if len(seen) == 1:
         result = next(iter(seen.values()))
     else:
-        deps = frozenset().union(*(t.deps for t in seen.values()))
         nullable = any(t.nullable for t in seen.values())
-        result = TypeExpr(f"Union[{', '.join(seen)}]", deps, nullable)
+        result = TypeExpr(UnionOf(tuple(seen)), nullable)
     if empty:
         result = result.optional()  # e.g. 200 with JSON, 204 without a body
     return ResponsePlan(kind, result, None, stream)
@@ -149,45 +150,41 @@ def stream_info(
 ) -> StreamInfo | None:
     """How the method streams: a boolean ``stream`` field, an enum field with an
     SSE value (``stream_format: "sse"``), or always (nothing else to return)."""
-    chunk = stream.chunk.annotation
+    common: dict[str, Any] = dict(
+        chunk=stream.chunk.node,
+        terminator=stream.terminator,
+        terminator_required=stream.terminator_required,
+    )
     for p in body_params:
-        base = given(p.annotation)
-        if p.wire == "stream" and base in ("bool", "Optional[bool]"):
-            nullable = base.startswith("Optional[")
+        base = p.type.inner if isinstance(p.type, NotGivenOr) else p.type
+        if p.wire == "stream" and base in (_BOOL, Nullable(_BOOL)):
+            nullable = isinstance(base, Nullable)
+            off = Lit((False,))
             return StreamInfo(
-                chunk_annotation=chunk,
-                chunk_runtime=chunk,
-                terminator=stream.terminator,
-                terminator_required=stream.terminator_required,
+                **common,
                 param=p.name,
                 param_wire=p.wire,
                 param_nullable=nullable,
                 always=False,
                 on_value=True,
-                on_annotation="Literal[True]",
-                off_annotation=(
-                    "Optional[Literal[False]]" if nullable else "Literal[False]"
-                ),
-                any_annotation=base,
+                on_type=Lit((True,)),
+                off_type=Nullable(off) if nullable else off,
+                any_type=base,
             )
     for p in body_params:
         values = literals.get(p.name, ())
         on = next((v for v in values if v in _SSE_VALUES), None)
         if on is not None and len(values) > 1:
-            off = ", ".join(repr(v) for v in values if v != on)
             return StreamInfo(
-                chunk_annotation=chunk,
-                chunk_runtime=chunk,
-                terminator=stream.terminator,
-                terminator_required=stream.terminator_required,
+                **common,
                 param=p.name,
                 param_wire=p.wire,
                 param_nullable=False,
                 always=False,
                 on_value=on,
-                on_annotation=f"Literal[{on!r}]",
-                off_annotation=f"Literal[{off}]",
-                any_annotation=f"Literal[{', '.join(repr(v) for v in values)}]",
+                on_type=Lit((on,)),
+                off_type=Lit(tuple(v for v in values if v != on)),
+                any_type=Lit(values),
             )
     if result_kind != "none":
         report.warn(
@@ -197,12 +194,5 @@ def stream_info(
         )
         return None
     return StreamInfo(
-        chunk_annotation=chunk,
-        chunk_runtime=chunk,
-        terminator=stream.terminator,
-        terminator_required=stream.terminator_required,
-        param=None,
-        param_wire=None,
-        param_nullable=False,
-        always=True,
+        **common, param=None, param_wire=None, param_nullable=False, always=True
     )

@@ -1,14 +1,14 @@
 """JSON Schema -> Python types, for ``build``.
 
-Each schema becomes a :class:`TypeExpr`: an annotation spelled for Python plus
-the named definitions it refers to. Object schemas become definitions: a
+Each schema becomes a :class:`TypeExpr`: a type node of
+:mod:`generator.ir_types` (which may refer to named definitions). Object schemas become definitions: a
 pydantic model on the response side, a TypedDict (``...Param``) on the
 request side. Component schemas always get a definition named after the
 component; inline objects are named after where they appear
 (``ChatCompletion`` + ``choices`` -> ``ChatCompletionChoice``).
 
-Annotations are composed only of identifiers made by :mod:`generator.names`
-and literals written with ``repr``, so no text from a spec can become code.
+Type nodes hold only identifiers made by :mod:`generator.names` and JSON
+scalars (written with ``repr``), so no text from a spec can become code.
 Whatever cannot be typed exactly is typed loosely (``Any``) with a warning
 naming its JSON pointer; nothing is dropped silently.
 """
@@ -19,17 +19,18 @@ import json
 from typing import Any
 
 from ..ir import Alias, Field, Model, TypedDictDef, TypeModule
+from ..ir_types import DictOf, ListOf, Lit, Nullable, Prim, Ref, names
 from ..names import (
     ANNOTATION_NAMES,
     KEYWORDS,
     TYPE_RESERVED,
     Scope,
     is_identifier,
-    names_in,
     pascal_identifier,
 )
 from .expr import (
     ANY,
+    NONE,
     PARAM,
     RESPONSE,
     TypeExpr,
@@ -43,13 +44,16 @@ from .schemas import ANNOTATION_ONLY, FieldPlan, SchemaReader, description
 from .unions import discriminated
 
 _FORMATS = {
-    "date-time": "datetime.datetime",
-    "date": "datetime.date",
-    "time": "datetime.time",
-    "duration": "datetime.timedelta",
-    "uuid": "uuid.UUID",
-    "binary": "bytes",
+    "date-time": Prim("datetime.datetime"),
+    "date": Prim("datetime.date"),
+    "time": Prim("datetime.time"),
+    "duration": Prim("datetime.timedelta"),
+    "uuid": Prim("uuid.UUID"),
+    "binary": Prim("bytes"),
 }
+
+_STR = Prim("str")
+
 
 class TypeBuilder:
     """Builds type expressions and collects the definitions they need."""
@@ -71,7 +75,7 @@ class TypeBuilder:
     # -- entry points ----------------------------------------------------------
 
     def expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
-        """The annotation for ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
+        """The type of ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
         with located(where):
             return self._expr(schema, mode, hint, where)
 
@@ -118,8 +122,8 @@ class TypeBuilder:
     def _reference(self, name: str) -> TypeExpr:
         info = self._alias_info.get(name)
         if info is None:
-            return TypeExpr(name, frozenset({name}))
-        return TypeExpr(name, frozenset({name}), info.nullable, info.literals)
+            return TypeExpr(Ref(name))
+        return TypeExpr(Ref(name), info.nullable, info.literals)
 
     # -- definitions -------------------------------------------------------------
 
@@ -141,7 +145,7 @@ class TypeBuilder:
 
     def _placeholder(self, name: str, where: str) -> None:
         """Register ``name`` before its schema is read, so references from inside resolve."""
-        self._register(name, Alias(name, "Any", None, where), frozenset())
+        self._register(name, Alias(name, ANY.node, None, where), frozenset())
 
     def _define(
         self, schema: Any, mode: str, base: str, where: str, key: tuple[str, str] | None
@@ -154,22 +158,22 @@ class TypeBuilder:
             # names are one type (a $ref cycle with no schema in it is Any).
             target, _ = self.reader.deref(schema, where)
             self._placeholder(name, where)
-            self._alias_info[name] = TypeExpr(name)
+            self._alias_info[name] = TypeExpr(Ref(name))
             inner = self._expr(schema, mode, base, where) if target else ANY
             self._alias_info[name] = inner
-            alias = Alias(name, inner.annotation, description(schema), where)
+            alias = Alias(name, inner.node, description(schema), where)
             self._register(name, alias, inner.deps)
             return self._reference(name)
         if self.reader.is_object(schema):
             self._object_definition(name, schema, mode, where)
-            return TypeExpr(name, frozenset({name}))
+            return TypeExpr(Ref(name))
         # Not an object: a named alias for the expression (enum, union, list...).
         # Registered before recursing, so references to it from inside resolve.
         self._placeholder(name, where)
-        self._alias_info[name] = TypeExpr(name)
+        self._alias_info[name] = TypeExpr(Ref(name))
         inner = self._inline(schema, mode, base, where)
         self._alias_info[name] = inner
-        alias = Alias(name, inner.annotation, description(schema), where)
+        alias = Alias(name, inner.node, description(schema), where)
         self._register(name, alias, inner.deps)
         return self._reference(name)
 
@@ -198,7 +202,7 @@ class TypeBuilder:
                 doc,
                 tuple(fields),
                 where,
-                extra=extra.annotation if extra is not None else None,
+                extra=extra.node if extra is not None else None,
             )
         else:
             definition = TypedDictDef(
@@ -214,7 +218,7 @@ class TypeBuilder:
         if not isinstance(extra, dict) or not extra:
             return None
         t = self.expr(extra, RESPONSE, name + "Extra", where + "/additionalProperties")
-        return None if t.annotation == "Any" else t
+        return None if t.node == ANY.node else t
 
     # -- inline expressions ----------------------------------------------------------
 
@@ -230,16 +234,15 @@ class TypeBuilder:
     ) -> TypeExpr:
         if "const" in schema:
             value = schema["const"]
-            lit = literal(value)
-            if lit is None:
+            if value is None:
+                return NONE
+            if literal(value) is None:
                 self.warn(
                     where,
                     f"const {json.dumps(value)[:60]} cannot be a Literal; typed as Any",
                 )
                 return ANY
-            if value is None:
-                return TypeExpr("None", nullable=True)
-            return TypeExpr(f"Literal[{lit}]", literals=(value,))
+            return TypeExpr(Lit((value,)), literals=(value,))
         if isinstance(schema.get("enum"), list):
             t = self._enum(schema["enum"], where)
             if t is not None:
@@ -261,7 +264,7 @@ class TypeBuilder:
             exprs = [
                 self._typed(dict(schema, type=m), m, mode, hint, where) for m in members
             ]
-            u = union_of(exprs) if exprs else TypeExpr("None", nullable=True)
+            u = union_of(exprs) if exprs else NONE
             return u.optional() if "null" in t else u
         if isinstance(t, str):
             return self._typed(schema, t, mode, hint, where)
@@ -279,7 +282,7 @@ class TypeBuilder:
         present = [v for v in values if v is not None]
         lits = [literal(v) for v in present]
         if not present:
-            return TypeExpr("None", nullable=True) if values else None
+            return NONE if values else None
         if any(lit is None for lit in lits):
             self.warn(
                 where,
@@ -291,7 +294,8 @@ class TypeBuilder:
         for lit, v in zip(lits, present, strict=True):
             assert lit is not None
             unique.setdefault(lit, v)
-        t = TypeExpr(f"Literal[{', '.join(unique)}]", literals=tuple(unique.values()))
+        kept = tuple(unique.values())
+        t = TypeExpr(Lit(kept), literals=kept)
         return t.optional() if None in values else t
 
     def _all_of(
@@ -320,15 +324,15 @@ class TypeBuilder:
     ) -> TypeExpr:
         if t == "string":
             fmt = schema.get("format")
-            return TypeExpr(_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
+            return TypeExpr(_FORMATS.get(fmt, _STR) if isinstance(fmt, str) else _STR)
         if t == "integer":
-            return TypeExpr("int")
+            return TypeExpr(Prim("int"))
         if t == "number":
-            return TypeExpr("float")
+            return TypeExpr(Prim("float"))
         if t == "boolean":
-            return TypeExpr("bool")
+            return TypeExpr(Prim("bool"))
         if t == "null":
-            return TypeExpr("None", nullable=True)
+            return NONE
         if t == "array":
             items = schema.get("items")
             if "prefixItems" in schema:
@@ -346,8 +350,7 @@ class TypeBuilder:
                     where + "/items",
                     "items as a list (tuple validation) is typed as a list of Any",
                 )
-            container = "List" if mode == RESPONSE else "Sequence"
-            return TypeExpr(f"{container}[{item.annotation}]", item.deps)
+            return TypeExpr(ListOf(item.node, mutable=mode == RESPONSE))
         if t == "object":
             if isinstance(schema.get("properties"), dict) and schema["properties"]:
                 return self._define(schema, mode, hint, where, None)
@@ -360,8 +363,8 @@ class TypeBuilder:
                 value = self.expr(
                     extra, mode, hint + "Value", where + "/additionalProperties"
                 )
-                return TypeExpr(f"Dict[str, {value.annotation}]", value.deps)
-            return TypeExpr("Dict[str, Any]")
+                return TypeExpr(DictOf(value.node))
+            return TypeExpr(DictOf(ANY.node))
         self.warn(where, f"unknown type {t!r}; typed as Any")
         return ANY
 
@@ -390,7 +393,7 @@ class TypeBuilder:
             nullable = nullable or e.nullable
             kept.append((member, mwhere, e))
         if not kept:
-            return TypeExpr("None", nullable=True)
+            return NONE
         u = union_of([e for _, _, e in kept])
         if mode == RESPONSE and "discriminator" in schema and len(kept) > 1:
             tagged = discriminated(self.reader, schema, kept, where)
@@ -418,20 +421,20 @@ def _field(plan: FieldPlan, t: TypeExpr, required: bool, mode: str) -> Field:
     the spec's default when it fits the type, else to None (and may be None).
     """
     own, flags = plan.own, plan.resolved
-    annotation = t.annotation
+    node = t.node
     default: Any = None
     if mode == RESPONSE and not required:
         if t.literals is not None and len(t.literals) == 1:
             default = t.literals[0]  # the only value it can have
         else:
-            annotation = t.optional().annotation
+            node = t.optional().node
             spec_default = own.get("default", flags.get("default"))
             if _default_fits(spec_default, t):
                 default = spec_default
     return Field(
         name=plan.name,
         wire=plan.wire,
-        annotation=annotation,
+        type=node,
         required=required,
         description=description(own) or description(flags),
         deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
@@ -445,21 +448,21 @@ def _default_fits(value: Any, t: TypeExpr) -> bool:
         return False
     if t.literals is not None:
         return any(same(value, v) for v in t.literals)
-    ann = t.annotation
-    if ann.startswith("Optional[") and ann.endswith("]"):
-        ann = ann[len("Optional[") : -1]
-    if ann == "str":
-        return isinstance(value, str)
-    if ann == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if ann == "float":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if ann == "bool":
-        return isinstance(value, bool)
-    if ann.startswith(("List[", "Sequence[")):
+    node = t.node.inner if isinstance(t.node, Nullable) else t.node
+    if isinstance(node, ListOf):
         return bool(value == [])
-    if ann.startswith("Dict["):
+    if isinstance(node, DictOf):
         return bool(value == {})
+    if not isinstance(node, Prim):
+        return False
+    if node.name == "str":
+        return isinstance(value, str)
+    if node.name == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if node.name == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if node.name == "bool":
+        return isinstance(value, bool)
     return False
 
 
@@ -472,7 +475,7 @@ def _needs_functional(fields: list[Field]) -> bool:
     """
     used = set(ANNOTATION_NAMES)
     for f in fields:
-        used.update(names_in(f.annotation))
+        used.update(names(f.type))
     return not all(
         is_identifier(f.wire) and f.wire not in KEYWORDS and f.wire not in used
         for f in fields

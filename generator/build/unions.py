@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..names import is_identifier
+from ..ir_types import Discriminated, Ref, Tagged
 from ..openapi import escape_pointer_token
 from .expr import RESPONSE, TypeExpr, literal, same, union_of
 from .schemas import SchemaReader
@@ -38,13 +38,12 @@ def discriminated(
         reader.warn(dwhere, "discriminator without a propertyName is ignored")
         return None
     members = [e for _, _, e in kept]
-    if len({e.annotation for e in members}) < 2:
+    if len({e.node for e in members}) < 2:
         return None
-    deps = frozenset().union(*(e.deps for e in members))
     mapping = disc.get("mapping")
     mapping = mapping if isinstance(mapping, dict) else {}
     by_ref = {
-        m["$ref"]: e.annotation
+        m["$ref"]: e.node
         for m, _, e in kept
         if isinstance(m, dict) and isinstance(m.get("$ref"), str)
     }
@@ -69,17 +68,14 @@ def discriminated(
                 ref = _mapping_ref(target)
                 member_name = by_ref.get(ref)
                 i = next(
-                    (j for j, e in enumerate(members) if e.annotation == member_name),
+                    (j for j, e in enumerate(members) if e.node == member_name),
                     None,
                 )
                 if i is None or not any(same(tag, v) for v in tags[i][1]):
                     reason = f"mapping {tag!r} -> {target!r} differs from the members' literals"
                     break
         if reason is None:
-            union = union_of(members).annotation
-            return TypeExpr(
-                f"Annotated[{union}, Field(discriminator={names.pop()!r})]", deps
-            )
+            return TypeExpr(Discriminated(union_of(members).node, names.pop()))
     if mapping:
         tagged = _mapping_union(reader, prop, mapping, kept, dwhere)
         if tagged is not None:
@@ -100,15 +96,17 @@ def _mapping_union(
     dwhere: str,
 ) -> TypeExpr | None:
     """Members tagged by name, picked through ``mapping`` (and implicit schema names)."""
-    by_ref: dict[str, str] = {}
+    by_ref: dict[str, Ref] = {}
     for member, _, e in kept:
         if not (isinstance(member, dict) and isinstance(member.get("$ref"), str)):
             return None
-        if not is_identifier(e.annotation):
+        if not isinstance(e.node, Ref):
             return None
-        by_ref[member["$ref"]] = e.annotation
-    table: dict[str, str] = {}
+        by_ref[member["$ref"]] = e.node
+    table: dict[Any, str] = {}
     for tag, target in mapping.items():
+        if literal(tag) is None:
+            return None  # a tag Python cannot compare as pydantic reads it
         name = by_ref.get(_mapping_ref(target))
         if name is None:
             reader.warn(
@@ -116,18 +114,13 @@ def _mapping_union(
                 f"mapping target {target!r} is not one of the union's members",
             )
             return None
-        table[tag] = name
+        table[tag] = name.name
     mapped = set(table.values())
-    for ref, name in by_ref.items():
-        if name not in mapped and ref.startswith("#/components/schemas/"):
+    for ref, node in by_ref.items():
+        if node.name not in mapped and ref.startswith("#/components/schemas/"):
             # OpenAPI: a member not in the mapping is tagged by its schema name.
-            table.setdefault(ref.rsplit("/", 1)[1], name)
-    members = ", ".join(f"Annotated[{n}, Tag({n!r})]" for n in by_ref.values())
-    deps = frozenset(by_ref.values())
-    return TypeExpr(
-        f"Annotated[Union[{members}], Discriminator(discriminate({prop!r}, {table!r}))]",
-        deps,
-    )
+            table.setdefault(ref.rsplit("/", 1)[1], node.name)
+    return TypeExpr(Tagged(tuple(by_ref.values()), prop, tuple(table.items())))
 
 
 def _member_tags(
