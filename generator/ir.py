@@ -31,6 +31,11 @@ class Field:
     default: Any = None
 
     @property
+    def needs_field_call(self) -> bool:
+        """A model field declared with ``Field(...)`` (an alias, or deprecated)."""
+        return self.name != self.wire or self.deprecated
+
+    @property
     def key_type(self) -> TypeNode:
         """Its type as a TypedDict key: ``Required[...]`` when required."""
         return RequiredKey(self.type) if self.required else self.type
@@ -88,14 +93,25 @@ Definition = Union[Model, TypedDictDef, Alias]  # templates dispatch on .kind
 
 
 @dataclass(frozen=True)
+class ImportLine:
+    """One import statement: ``import module`` (no names) or ``from module import names``."""
+
+    module: str  # as written: "typing", ".._runtime", ".chat_completion"
+    names: tuple[str, ...] = ()
+
+
+# A module's import statements in sections (standard library, third party, the
+# package itself), each sorted: exactly the names the module uses.
+ImportSections = tuple[tuple[ImportLine, ...], ...]
+
+
+@dataclass(frozen=True)
 class TypeModule:
     """One module of ``types/``: definitions that refer to each other live together."""
 
     name: str  # module name, e.g. "chat_completion"
-    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (sibling module, names)
+    imports: ImportSections
     definitions: tuple[Definition, ...]  # in an order where bases come first
-    # Names imported only when used: discriminated unions and lazy aliases.
-    extras: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -221,9 +237,7 @@ class ResourceModule:
 
     name: str
     resource: Resource
-    type_imports: tuple[tuple[str, tuple[str, ...]], ...]  # (types module, names)
-    # Names imported only when used (discriminated unions in result types).
-    extras: frozenset[str] = frozenset()
+    imports: ImportSections
 
 
 @dataclass(frozen=True)
@@ -265,6 +279,7 @@ class Api:
     async_client_doc: str = ""
     package_doc: str = ""
     warnings: tuple[str, ...] = field(default=())
+    client_imports: ImportSections = ()  # of _client.py
 
     @property
     def type_names(self) -> tuple[tuple[str, str], ...]:

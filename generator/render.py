@@ -187,6 +187,16 @@ def identifier(value: Any) -> Code:
     return Code(value)
 
 
+def module_path(value: Any) -> Code:
+    """A module name as an import statement writes it (``typing``, ``.._runtime._base``)."""
+    value = _defined(value)
+    if not isinstance(value, str) or not all(
+        is_identifier(part) for part in value.lstrip(".").split(".")
+    ):
+        raise RenderError(f"not a module path: {value!r}")
+    return Code(value)
+
+
 def code(value: Any) -> Code:
     """Source text a template spells itself (a base class, ``async def``), never spec text."""
     value = _defined(value)
@@ -241,6 +251,7 @@ def environment() -> jinja2.Environment:
         comment=comment,
         comment_block=comment_block,
         ident=identifier,
+        module=module_path,
         code=code,
         type=type_annotation,
         type_str=type_string,

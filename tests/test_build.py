@@ -7,7 +7,7 @@ from functools import lru_cache
 import pytest
 
 from generator.build import build
-from generator.ir import Api, Method, Resource
+from generator.ir import Api, Method, Model, Resource
 from generator.ir_types import NotGivenOr, Nullable, Prim, Ref, annotation, names
 from generator.load import load_spec
 from tests.support.packages import SPECS
@@ -145,6 +145,7 @@ def test_doc_contradictions_accept_both_forms() -> None:
         d.name: d
         for mod in api("peakprivacy.yaml").type_modules
         for d in mod.definitions
+        if isinstance(d, Model)
     }
     index = {f.wire: f for f in types["ChatCompletionChoice"].fields}["index"]
     assert annotation(index.type) == "Optional[Union[int, str]]"

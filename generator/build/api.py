@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from ..errors import SpecError
 from ..ir import Api, Method, Param, Resource, ResourceModule
-from ..ir_types import NONE, Prim
+from ..ir_types import NONE, Prim, refs
 from ..load import LoadedSpec
 from ..names import (
     KEYWORDS,
@@ -30,9 +30,8 @@ from ..names import (
     snake_identifier,
 )
 from ..openapi import HTTP_METHODS, iter_path_items
-from . import auth, params, responses
+from . import auth, imports, params, responses
 from .expr import BuildFailure, Site, text
-from .modules import used_extras
 from .schemas import Reporter, SchemaReader
 from .types import TypeBuilder
 
@@ -45,7 +44,6 @@ class _ResourceNode:
     class_name: str = ""
     methods: list[Method] = field(default_factory=list)
     children: dict[str, "_ResourceNode"] = field(default_factory=dict)
-    deps: set[str] = field(default_factory=set)
 
     def walk(self) -> Iterator[_ResourceNode]:
         yield self
@@ -192,10 +190,8 @@ class Builder:
             return
         body = params.request_body(self.types, site, scope)
         result = responses.responses(self.types, self.report, op, where, hint)
-        deps = set(plan.deps | body.deps | result.result.deps)
         stream_info = None
         if result.stream is not None:
-            deps |= result.stream.chunk.deps
             stream_info = responses.stream_info(
                 self.report, result.stream, body.params, body.literals, result.kind, where
             )
@@ -235,7 +231,6 @@ class Builder:
                 styles=plan.styles,
             )
         )
-        node.deps |= deps
 
     # -- everything --------------------------------------------------------------------------
 
@@ -250,30 +245,18 @@ class Builder:
         resources = []
         module_scope = Scope({"__init__"})
         for node in self.roots.values():
-            deps: set[str] = set()
-            for n in node.walk():
-                deps |= n.deps
-            imports: dict[str, set[str]] = {}
-            for d in deps:
-                imports.setdefault(self.types.module_of(d), set()).add(d)
-            types = [
-                t
-                for n in node.walk()
-                for m in n.methods
-                for t in (
-                    m.json_result,
-                    *((m.stream.chunk,) if m.stream else ()),
-                    *(p.type for p in m.params),
-                )
-            ]
+            resource = node.freeze()
+            used: dict[str, set[str]] = {}
+            for r in resource.walk():
+                for m in r.methods:
+                    for t in imports.method_types(m):
+                        for ref in refs(t):
+                            used.setdefault(self.types.module_of(ref), set()).add(ref)
             resources.append(
                 ResourceModule(
                     name=module_scope.claim(node.attr),
-                    resource=node.freeze(),
-                    type_imports=tuple(
-                        (m, tuple(sorted(n))) for m, n in sorted(imports.items())
-                    ),
-                    extras=used_extras(types),
+                    resource=resource,
+                    imports=imports.resource_module(resource, used),
                 )
             )
         info = self.data.get("info") or {}
@@ -292,7 +275,7 @@ class Builder:
                 "\n\nCredentials not passed as arguments are read from the "
                 f"environment:\n\n{env_lines}"
             )
-        return Api(
+        api = Api(
             package=package,
             client_name=client,
             title=title,
@@ -317,6 +300,7 @@ class Builder:
                 for f in self.report.warnings
             ),
         )
+        return replace(api, client_imports=imports.client_module(api))
 
 
 def _method_doc(

@@ -49,7 +49,6 @@ class ParamPlan:
     fixed_headers: tuple[tuple[str, str], ...]  # required constant headers: not arguments
     slash: tuple[str, ...]  # path parameters sent with "/" unescaped
     styles: tuple[tuple[str, str, bool], ...]  # (wire, style, explode) when not the default
-    deps: frozenset[str]  # the definitions their types name
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,6 @@ class BodyPlan:
     kind: str | None  # "json" | "form" | "multipart" | "binary" | None (no body)
     params: tuple[Param, ...] = ()
     drop_none: tuple[str, ...] = ()  # wire names where None means "leave out"
-    deps: frozenset[str] = frozenset()
     # The Literal values of each argument that has them (Python name -> values).
     literals: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
@@ -89,7 +87,6 @@ def parameters(
     fixed: list[tuple[str, str]] = []
     slash: list[str] = []
     styles: list[tuple[str, str, bool]] = []
-    deps: set[str] = set()
     for (pname, location), (p, pwhere) in merged.items():
         if location == "header" and pname.lower() in (
             "accept",
@@ -122,7 +119,6 @@ def parameters(
             site.hint + pascal_identifier(pname, fallback="Param"),
             pwhere + ("/schema" if "schema" in p else "/content"),
         )
-        deps |= t.deps
         if (style, explode) != _DEFAULT_STYLE[location]:
             styles.append((pname, style, explode))
         required = bool(p.get("required")) or location == "path"
@@ -151,9 +147,7 @@ def parameters(
         )
         return None
     ordered = [by_path[n] for n in dict.fromkeys(path_names)] + other
-    return ParamPlan(
-        tuple(ordered), tuple(fixed), tuple(slash), tuple(styles), frozenset(deps)
-    )
+    return ParamPlan(tuple(ordered), tuple(fixed), tuple(slash), tuple(styles))
 
 
 def param_schema(
@@ -218,7 +212,7 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
             required=body_required,
             description=text(body.get("description")),
         )
-        return BodyPlan(kind, (param,), deps=t.deps)
+        return BodyPlan(kind, (param,))
     schema_where = (
         schema["$ref"]
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str)
@@ -227,7 +221,6 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
     props, required = reader.collect_properties(resolved, schema_where)
     params: list[Param] = []
     drop: list[str] = []
-    deps: set[str] = set()
     literals: dict[str, tuple[Any, ...]] = {}
     for plan in reader.field_plan(props, PARAM):
         t = types.expr(
@@ -238,7 +231,6 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
         )
         if kind == "multipart":
             t = _file_type(reader.data, t, plan.resolved)
-        deps |= t.deps
         is_required = plan.wire in required and body_required
         if not t.nullable:
             drop.append(plan.wire)
@@ -263,7 +255,7 @@ def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
                 deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
             )
         )
-    return BodyPlan(kind, tuple(params), tuple(drop), frozenset(deps), literals)
+    return BodyPlan(kind, tuple(params), tuple(drop), literals)
 
 
 def _body_media_type(
