@@ -1,15 +1,18 @@
 """The intermediate representation: what a client package contains, with no OpenAPI left in it.
 
 ``build`` makes it; templates only read it. Every identifier here is already
-sanitised, every annotation already spelled, every literal already a value
-(templates turn values into source text with the ``py`` filter, never by
-pasting). Frozen dataclasses throughout.
+sanitised, every type a node of :mod:`generator.ir_types` (templates write it
+with the ``type`` filter), every literal already a value (templates turn
+values into source text with the ``py`` filter, never by pasting). Frozen
+dataclasses throughout.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
+
+from .ir_types import DictOf, NotGivenOr, RequiredKey, StreamOf, TypeNode, UnionOf
 
 
 @dataclass(frozen=True)
@@ -18,14 +21,24 @@ class Field:
 
     name: str  # Python identifier
     wire: str  # JSON key, exactly as the spec spells it
-    annotation: str
+    type: TypeNode
     required: bool
     description: Optional[str] = None
     deprecated: bool = False
     # The model field's default when absent (optional fields only): the spec's
-    # default when it fits the annotation, the only value a one-value Literal
+    # default when it fits the type, the only value a one-value Literal
     # can take, else None.
     default: Any = None
+
+    @property
+    def needs_field_call(self) -> bool:
+        """A model field declared with ``Field(...)`` (an alias, or deprecated)."""
+        return self.name != self.wire or self.deprecated
+
+    @property
+    def key_type(self) -> TypeNode:
+        """Its type as a TypedDict key: ``Required[...]`` when required."""
+        return RequiredKey(self.type) if self.required else self.type
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,12 @@ class Model:
     pointer: str  # where in the spec it comes from
     kind: str = "model"
     # additionalProperties given as a schema: the type of the extra fields' values
-    extra: Optional[str] = None
+    extra: Optional[TypeNode] = None
+
+    @property
+    def extra_type(self) -> Optional[TypeNode]:
+        """The type of ``__pydantic_extra__`` when extra fields are typed."""
+        return DictOf(self.extra) if self.extra is not None else None
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,7 @@ class Alias:
     """A named type expression (an enum's Literal, a union, a list...)."""
 
     name: str
-    annotation: str
+    type: TypeNode
     description: Optional[str]
     pointer: str
     kind: str = "alias"
@@ -75,14 +93,25 @@ Definition = Union[Model, TypedDictDef, Alias]  # templates dispatch on .kind
 
 
 @dataclass(frozen=True)
+class ImportLine:
+    """One import statement: ``import module`` (no names) or ``from module import names``."""
+
+    module: str  # as written: "typing", ".._runtime", ".chat_completion"
+    names: tuple[str, ...] = ()
+
+
+# A module's import statements in sections (standard library, third party, the
+# package itself), each sorted: exactly the names the module uses.
+ImportSections = tuple[tuple[ImportLine, ...], ...]
+
+
+@dataclass(frozen=True)
 class TypeModule:
     """One module of ``types/``: definitions that refer to each other live together."""
 
     name: str  # module name, e.g. "chat_completion"
-    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (sibling module, names)
+    imports: ImportSections
     definitions: tuple[Definition, ...]  # in an order where bases come first
-    # Names imported only when used: discriminated unions and lazy aliases.
-    extras: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,7 +121,7 @@ class Param:
     name: str  # Python identifier
     wire: str  # name on the wire (path/query/header name, JSON key)
     location: str  # "path" | "query" | "header" | "body" | "body_whole"
-    annotation: str  # full annotation, "Union[..., NotGiven]" when optional (Union, not |: black and ruff split a long "|" differently)
+    type: TypeNode  # NotGivenOr(...) when optional
     required: bool
     description: Optional[str] = None
     deprecated: bool = False
@@ -103,8 +132,7 @@ class Param:
 class StreamInfo:
     """How a method streams."""
 
-    chunk_annotation: str  # annotation of one item
-    chunk_runtime: str  # expression giving the runtime type (same text, evaluated)
+    chunk: TypeNode  # the type of one item (also given to the runtime)
     terminator: Optional[str]
     terminator_required: bool  # the stream must end with it (else: it ends early)
     param: Optional[str]  # Python name of the argument that selects streaming
@@ -113,12 +141,17 @@ class StreamInfo:
     always: bool  # the operation only streams (no JSON alternative)
     # The argument's value that selects streaming: True for a boolean
     # ``stream``, e.g. "sse" for an enum ``stream_format``. The overloads
-    # annotate the argument with ``off`` (no stream; it may be omitted),
+    # type the argument with ``off`` (no stream; it may be omitted),
     # ``on`` (a stream) and ``any`` (either, when not known statically).
     on_value: Any = True
-    on_annotation: str = "Literal[True]"
-    off_annotation: str = "Literal[False]"
-    any_annotation: str = "bool"
+    on_type: Optional[TypeNode] = None
+    off_type: Optional[TypeNode] = None
+    any_type: Optional[TypeNode] = None
+
+    @property
+    def off_argument(self) -> Optional[TypeNode]:
+        """The argument's type in the overload that does not stream (it may be left out)."""
+        return NotGivenOr(self.off_type) if self.off_type is not None else None
 
 
 @dataclass(frozen=True)
@@ -134,8 +167,10 @@ class Method:
     params: tuple[Param, ...]  # path params first (positional), then keyword-only
     body_kind: Optional[str]  # "json" | "form" | "multipart" | "binary" | None
     result_kind: str  # "json" | "text" | "bytes" | "none"
-    result_annotation: str  # e.g. "ChatCompletion", "None"
-    result_runtime: str  # expression for the runtime type ("None" when no body)
+    result: (
+        TypeNode  # what a call that does not stream returns: a model, str, bytes, None
+    )
+    json_result: TypeNode  # the JSON body's type, given to the runtime (None: not JSON)
     stream: Optional[StreamInfo]
     fixed_headers: tuple[tuple[str, str], ...]
     security: Optional[tuple[tuple[str, ...], ...]]  # None: the API's default
@@ -165,6 +200,24 @@ class Method:
         """Wire names of the multipart fields that take files."""
         return tuple(p.wire for p in self.params if p.file)
 
+    def streamed(self, asynchronous: bool) -> Optional[TypeNode]:
+        """What a streaming call returns (``Stream[Chunk]``), if the method streams."""
+        if self.stream is None:
+            return None
+        return StreamOf(self.stream.chunk, asynchronous)
+
+    def either(self, asynchronous: bool) -> TypeNode:
+        """What a call returns when whether it streams is not known statically."""
+        streamed = self.streamed(asynchronous)
+        if streamed is None:
+            return self.result
+        return UnionOf((self.result, streamed))
+
+    def returns(self, asynchronous: bool) -> TypeNode:
+        """The return type of a method without overloads: its stream if it always
+        streams, else its result."""
+        return self.streamed(asynchronous) or self.result
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -190,9 +243,7 @@ class ResourceModule:
 
     name: str
     resource: Resource
-    type_imports: tuple[tuple[str, tuple[str, ...]], ...]  # (types module, names)
-    # Names imported only when used (discriminated unions in result types).
-    extras: frozenset[str] = frozenset()
+    imports: ImportSections
 
 
 @dataclass(frozen=True)
@@ -234,6 +285,7 @@ class Api:
     async_client_doc: str = ""
     package_doc: str = ""
     warnings: tuple[str, ...] = field(default=())
+    client_imports: ImportSections = ()  # of _client.py
 
     @property
     def type_names(self) -> tuple[tuple[str, str], ...]:

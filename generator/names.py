@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Iterator
+from typing import Iterable
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -136,30 +136,6 @@ def pascal_identifier(
 ) -> str:
     """A PascalCase identifier for ``text`` (not yet made unique in its scope)."""
     return _fix(pascal(text), fallback, frozenset(reserved))
-
-
-def names_in(annotation: str) -> Iterator[str]:
-    """The identifiers in annotation text, skipping string literals (made by repr)."""
-    word: list[str] = []
-    quote = ""
-    escaped = False
-    for ch in annotation + " ":
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = ""
-            continue
-        if ch.isalnum() or ch == "_":
-            word.append(ch)
-            continue
-        if word:
-            yield "".join(word)
-            word = []
-        if ch in "'\"":
-            quote = ch
 
 
 class Scope:

@@ -25,6 +25,7 @@ import jinja2
 import markupsafe
 
 from .ir import Api
+from .ir_types import annotation
 from .names import is_identifier
 from .template_files import TemplateLoader
 
@@ -186,12 +187,40 @@ def identifier(value: Any) -> Code:
     return Code(value)
 
 
+def module_path(value: Any) -> Code:
+    """A module name as an import statement writes it (``typing``, ``.._runtime._base``)."""
+    value = _defined(value)
+    if not isinstance(value, str) or not all(
+        is_identifier(part) for part in value.lstrip(".").split(".")
+    ):
+        raise RenderError(f"not a module path: {value!r}")
+    return Code(value)
+
+
 def code(value: Any) -> Code:
-    """Source text built by ``build`` from identifiers and literals (annotations)."""
+    """Source text a template spells itself (a base class, ``async def``), never spec text."""
     value = _defined(value)
     if not isinstance(value, str):
         raise RenderError(f"code of type {type(value).__name__}")
     return Code(value)
+
+
+def type_annotation(node: Any) -> Code:
+    """A type node of the IR as annotation text (made only of checked identifiers and literals)."""
+    node = _defined(node)
+    try:
+        return Code(annotation(node))
+    except TypeError as exc:
+        raise RenderError(str(exc)) from None
+
+
+def type_string(node: Any) -> Code:
+    """A type node's annotation as a string literal (a lazily evaluated alias)."""
+    node = _defined(node)
+    try:
+        return Code(repr(annotation(node)))
+    except TypeError as exc:
+        raise RenderError(str(exc)) from None
 
 
 def _finalize(value: Any) -> Any:
@@ -222,7 +251,10 @@ def environment() -> jinja2.Environment:
         comment=comment,
         comment_block=comment_block,
         ident=identifier,
+        module=module_path,
         code=code,
+        type=type_annotation,
+        type_str=type_string,
     )
     return env
 

@@ -7,7 +7,8 @@ from functools import lru_cache
 import pytest
 
 from generator.build import build
-from generator.ir import Api, Method, Resource
+from generator.ir import Api, Method, Model, Resource
+from generator.ir_types import NotGivenOr, Nullable, Prim, Ref, annotation, names
 from generator.load import load_spec
 from tests.support.packages import SPECS
 
@@ -117,8 +118,8 @@ def test_streaming_operations_have_typed_chunks_and_terminator() -> None:
     ]:
         s = methods(api(spec))[op].stream
         assert s is not None, (spec, op)
-        assert (s.chunk_annotation, s.terminator, s.terminator_required, s.param) == (
-            chunk,
+        assert (s.chunk, s.terminator, s.terminator_required, s.param) == (
+            Ref(chunk),
             "[DONE]",
             True,
             "stream",
@@ -131,9 +132,10 @@ def test_optional_arguments_use_the_sentinel_and_nullable_ones_allow_none() -> N
         p.wire: p
         for p in methods(api("peakprivacy.yaml"))["chat.completions.create"].params
     }
-    assert params["model"].required and params["model"].annotation == "str"
-    assert params["temperature"].annotation == "Union[Optional[float], NotGiven]"
-    assert params["n"].annotation == "Union[int, NotGiven]"
+    assert params["model"].required and params["model"].type == Prim("str")
+    assert params["temperature"].type == NotGivenOr(Nullable(Prim("float")))
+    assert annotation(params["temperature"].type) == "Union[Optional[float], NotGiven]"
+    assert params["n"].type == NotGivenOr(Prim("int"))
     m = methods(api("peakprivacy.yaml"))["chat.completions.create"]
     assert "n" in m.drop_none and "temperature" not in m.drop_none
 
@@ -143,11 +145,12 @@ def test_doc_contradictions_accept_both_forms() -> None:
         d.name: d
         for mod in api("peakprivacy.yaml").type_modules
         for d in mod.definitions
+        if isinstance(d, Model)
     }
     index = {f.wire: f for f in types["ChatCompletionChoice"].fields}["index"]
-    assert index.annotation == "Optional[Union[int, str]]"
+    assert annotation(index.type) == "Optional[Union[int, str]]"
     owned_by = {f.wire: f for f in types["Model"].fields}["owned_by"]
-    assert "str" in owned_by.annotation and "ModelOwner" in owned_by.annotation
+    assert {"str", "ModelOwner"} <= names(owned_by.type)
 
 
 def test_request_objects_become_typeddicts_and_responses_models() -> None:

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import build_types, cli
+from generator import cli
 from generator.build import build
+from generator.build import types as build_types
 from generator.errors import SpecError
 from generator.load import load_text
 from generator.render import render

@@ -28,19 +28,25 @@ from tests.support.wheelhouse import wheelhouse
 pytestmark = pytest.mark.install
 
 # What a build needs from the checkout; caches, venvs and outputs stay behind.
-SKIP = shutil.ignore_patterns(
+_SKIP_ANYWHERE = shutil.ignore_patterns(
     ".git",
     ".venv",
     "node_modules",
-    "generated",
-    "publish-out",
-    "build",
-    "dist",
     "*.egg-info",
     "__pycache__",
     ".*_cache",
     ".hypothesis",
 )
+# Outputs at the top only: generator/build/ is a package of the tool.
+_SKIP_AT_ROOT = {"generated", "publish-out", "build", "dist"}
+
+
+def SKIP(directory: str, names: list[str]) -> set[str]:
+    skipped = set(_SKIP_ANYWHERE(directory, names))
+    if Path(directory) == ROOT:
+        skipped |= _SKIP_AT_ROOT & set(names)
+    return skipped
+
 
 DOC_PAGE = """\
 # Pienteger API

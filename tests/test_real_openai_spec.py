@@ -21,6 +21,7 @@ import pytest
 
 from generator import pipeline
 from generator.ir import Api, Method, Resource
+from generator.ir_types import ANY, Ref
 from generator.load import LoadedSpec, load_spec
 from generator.openapi import HTTP_METHODS, resolve_pointer, split_pointer
 from generator.validate import Report
@@ -103,13 +104,10 @@ def test_streaming_operations_have_typed_chunks(gen: Generated) -> None:
     }
     assert len(streaming) == 7
     for m in streaming.values():
-        assert m.stream is not None and m.stream.chunk_annotation != "Any", m.path
+        assert m.stream is not None and m.stream.chunk != ANY, m.path
         assert m.stream.param is not None  # selected by an argument, not always on
     chat = streaming[("POST", "/chat/completions")].stream
-    assert (
-        chat is not None
-        and chat.chunk_annotation == "CreateChatCompletionStreamResponse"
-    )
+    assert chat is not None and chat.chunk == Ref("CreateChatCompletionStreamResponse")
     speech = streaming[("POST", "/audio/speech")].stream
     assert speech is not None and (speech.param, speech.on_value) == (
         "stream_format",

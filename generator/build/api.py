@@ -1,9 +1,9 @@
-"""Stage 3: turn a validated spec into the IR (the only stage that knows OpenAPI).
+"""The Builder: a validated spec -> the IRs resource tree, operations and names.
 
 Operations become methods on resources named by dotted operationIds
 (``chat.completions.create`` -> ``client.chat.completions.create``); security
-schemes become constructor credentials (:mod:`generator.build_auth`); schemas
-become types (:mod:`generator.build_types`). See README "Spec conventions"
+schemes become constructor credentials (:mod:`.auth`); schemas
+become types (:mod:`.types`). See README "Spec conventions"
 for the ``x-`` extensions read here, and "How specs map to Python" for the
 rules.
 """
@@ -13,14 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from . import build_auth, build_params, build_responses
-from .build_expr import BuildFailure, text
-from .build_modules import used_extras
-from .build_types import TypeBuilder
-from .errors import Finding, SpecError
-from .ir import Api, Method, Param, Resource, ResourceModule
-from .load import LoadedSpec
-from .names import (
+from ..errors import SpecError
+from ..ir import Api, Method, Param, Resource, ResourceModule
+from ..ir_types import NONE, Prim, refs
+from ..load import LoadedSpec
+from ..names import (
     KEYWORDS,
     METHOD_RESERVED,
     RESOURCE_RESERVED,
@@ -32,7 +29,11 @@ from .names import (
     snake,
     snake_identifier,
 )
-from .openapi import HTTP_METHODS, pointer, resolve_pointer
+from ..openapi import HTTP_METHODS, iter_path_items
+from . import auth, imports, params, responses
+from .expr import BuildFailure, Site, text
+from .schemas import Reporter, SchemaReader
+from .types import TypeBuilder
 
 
 @dataclass
@@ -43,7 +44,6 @@ class _ResourceNode:
     class_name: str = ""
     methods: list[Method] = field(default_factory=list)
     children: dict[str, "_ResourceNode"] = field(default_factory=dict)
-    deps: set[str] = field(default_factory=set)
 
     def walk(self) -> Iterator[_ResourceNode]:
         yield self
@@ -60,30 +60,19 @@ class _ResourceNode:
 
 
 class Builder:
-    def __init__(self, spec: LoadedSpec, lenient: bool) -> None:
+    """Builds the :class:`Api` of one spec: names, resources, operations, types."""
+
+    def __init__(self, spec: LoadedSpec) -> None:
         self.spec = spec
         self.data = spec.data
-        self.lenient = lenient
-        self.types = TypeBuilder(spec.data, spec.display, lenient=lenient)
-        self.errors: list[Finding] = []
+        self.report = Reporter(spec.display, spec.line_of)
+        self.types = TypeBuilder(SchemaReader(spec.data, self.report))
         self.roots: dict[str, _ResourceNode] = {}
         self.root_scope = Scope(RESOURCE_RESERVED | KEYWORDS)
         self.op_consts = Scope()
 
     def error(self, where: str, message: str) -> None:
-        self.errors.append(self.spec.finding(where, message))
-
-    def warn(self, where: str, message: str) -> None:
-        self.types.warn(where, message)
-
-    def deref(self, node: Any) -> Any:
-        seen = 0
-        while (
-            isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64
-        ):
-            node = resolve_pointer(self.data, node["$ref"])
-            seen += 1
-        return node
+        self.report.error(where, message)
 
     # -- naming -----------------------------------------------------------------
 
@@ -163,21 +152,16 @@ class Builder:
     # -- operations ----------------------------------------------------------------
 
     def operations(self, known_schemes: set[str]) -> None:
-        paths = self.data.get("paths") or {}
-        for path, item in (paths if isinstance(paths, dict) else {}).items():
-            if not isinstance(item, dict) or path.startswith("x-"):
-                continue
-            item_where = pointer(["paths", path])
-            item = self.deref(item)
+        for path, item, item_where in iter_path_items(self.data):
             for method in HTTP_METHODS:
                 op = item.get(method)
                 if not isinstance(op, dict):
                     continue
                 where = f"{item_where}/{method}"
                 try:
-                    self.operation(path, method, item, op, where, known_schemes)
+                    self.operation(path, method, item, item_where, op, known_schemes)
                 except SpecError as exc:
-                    self.errors.extend(exc.findings)
+                    self.report.errors.extend(exc.findings)
                 except BuildFailure as exc:
                     self.error(
                         exc.pointer,
@@ -192,69 +176,37 @@ class Builder:
         path: str,
         http_method: str,
         item: dict[str, Any],
+        item_where: str,
         op: dict[str, Any],
-        where: str,
         known: set[str],
     ) -> None:
-        op_id = op.get("operationId")
-        parts = op_id.split(".") if isinstance(op_id, str) and op_id else []
-        if len(parts) >= 2 and all(parts):
-            resource_path, method_raw = parts[:-1], parts[-1]
-        else:
-            tags = op.get("tags") or []
-            first_segment = next(
-                (
-                    s
-                    for s in path.split("?")[0].split("/")
-                    if s and not s.startswith("{")
-                ),
-                "root",
-            )
-            resource_path = [
-                (
-                    tags[0]
-                    if isinstance(tags, list) and tags and isinstance(tags[0], str)
-                    else first_segment
-                )
-            ]
-            method_raw = (
-                op_id if isinstance(op_id, str) and op_id else f"{http_method}_{path}"
-            )
+        where = f"{item_where}/{http_method}"
+        resource_path, method_raw = _method_path(path, http_method, op)
         node = self.resource_for(resource_path)
         name = node.scope.claim(
             snake_identifier(method_raw, fallback="call", reserved=RESOURCE_RESERVED)
         )
         const = self.op_consts.claim("_" + (snake(node.base) + "_" + name).upper())
-        hint_base = pascal_identifier(
-            "_".join(resource_path + [method_raw]), fallback="Op"
-        )
+        hint = pascal_identifier("_".join(resource_path + [method_raw]), fallback="Op")
+        site = Site(path, item, item_where, op, where, hint)
         scope = Scope(METHOD_RESERVED | KEYWORDS)
 
-        params, fixed, slash, styles, deps = build_params.parameters(
-            self, path, item, op, where, scope, hint_base
-        )
-        if params is None:
+        plan = params.parameters(self.types, self.report, site, scope)
+        if plan is None:
             return
-        body_kind, body_params, drop_none, body_deps, literals = (
-            build_params.request_body(self, op, where, scope, hint_base)
-        )
-        deps |= body_deps
-        result_kind, result_t, accept, stream = build_responses.responses(
-            self, op, where, hint_base
-        )
-        deps |= result_t.deps
+        body = params.request_body(self.types, site, scope)
+        result = responses.responses(self.types, self.report, op, where, hint)
         stream_info = None
-        if stream is not None:
-            deps |= stream[0].deps
-            stream_info = build_responses.stream_info(
-                self, stream, body_params, literals, result_kind, where
+        if result.stream is not None:
+            stream_info = responses.stream_info(
+                self.report, result.stream, body.params, body.literals, result.kind, where
             )
 
-        path_params = [p for p in params if p.location == "path"]
-        other = [p for p in params if p.location != "path"] + body_params
+        path_params = [p for p in plan.params if p.location == "path"]
+        other = [p for p in plan.params if p.location != "path"] + list(body.params)
         ordered = path_params + sorted(other, key=lambda p: not p.required)
-        security = build_auth.security_of(
-            op.get("security"), where + "/security", known, self.error, self.warn
+        security = auth.security_of(
+            op.get("security"), where + "/security", known, self.report
         )
         node.methods.append(
             Method(
@@ -265,67 +217,52 @@ class Builder:
                 summary=text(op.get("summary")),
                 description=text(op.get("description")),
                 params=tuple(ordered),
-                body_kind=body_kind,
-                result_kind=result_kind,
-                result_annotation=(
-                    result_t.annotation
-                    if result_kind == "json"
-                    else {"text": "str", "bytes": "bytes"}.get(result_kind, "None")
+                body_kind=body.kind,
+                result_kind=result.kind,
+                result=(
+                    result.result.node
+                    if result.kind == "json"
+                    else Prim({"text": "str", "bytes": "bytes"}.get(result.kind, "None"))
                 ),
-                result_runtime=result_t.annotation if result_kind == "json" else "None",
+                json_result=result.result.node if result.kind == "json" else NONE,
                 stream=stream_info,
-                fixed_headers=tuple(fixed),
+                fixed_headers=plan.fixed_headers,
                 security=security,
-                slash_params=tuple(slash),
-                drop_none=tuple(drop_none),
-                accept=accept,
+                slash_params=plan.slash,
+                drop_none=body.drop_none,
+                accept=result.accept,
                 deprecated=bool(op.get("deprecated")),
                 pointer=where,
                 doc=_method_doc(op, ordered, http_method, path),
-                styles=tuple(styles),
+                styles=plan.styles,
             )
         )
-        node.deps |= deps
 
     # -- everything --------------------------------------------------------------------------
 
     def build(self) -> Api:
         package, client = self.names()
-        credentials, schemes, security = build_auth.auth(
-            self.data, package, self.deref, self.error, self.warn
-        )
+        credentials, schemes, security = auth.auth(self.data, package, self.report)
         self.operations({s.key for s in schemes})
-        if self.errors:
-            raise SpecError(self.errors)
+        if self.report.errors:
+            raise SpecError(self.report.errors)
         type_modules = self.types.modules()
         self.name_classes()
         resources = []
         module_scope = Scope({"__init__"})
         for node in self.roots.values():
-            deps: set[str] = set()
-            for n in node.walk():
-                deps |= n.deps
-            imports: dict[str, set[str]] = {}
-            for d in deps:
-                imports.setdefault(self.types.module_of(d), set()).add(d)
-            annotations = [
-                a
-                for n in node.walk()
-                for m in n.methods
-                for a in (
-                    m.result_runtime,
-                    m.stream.chunk_runtime if m.stream else "",
-                    *(p.annotation for p in m.params),
-                )
-            ]
+            resource = node.freeze()
+            used: dict[str, set[str]] = {}
+            for r in resource.walk():
+                for m in r.methods:
+                    for t in imports.method_types(m):
+                        for ref in refs(t):
+                            used.setdefault(self.types.module_of(ref), set()).add(ref)
             resources.append(
                 ResourceModule(
                     name=module_scope.claim(node.attr),
-                    resource=node.freeze(),
-                    type_imports=tuple(
-                        (m, tuple(sorted(n))) for m, n in sorted(imports.items())
-                    ),
-                    extras=used_extras(annotations),
+                    resource=resource,
+                    imports=imports.resource_module(resource, used),
                 )
             )
         info = self.data.get("info") or {}
@@ -344,13 +281,13 @@ class Builder:
                 "\n\nCredentials not passed as arguments are read from the "
                 f"environment:\n\n{env_lines}"
             )
-        return Api(
+        api = Api(
             package=package,
             client_name=client,
             title=title,
             version=str(info.get("version", "")),
             description=description,
-            base_url=build_auth.base_url(self.data, self.warn),
+            base_url=auth.base_url(self.data, self.report),
             base_url_env=f"{package.upper()}_BASE_URL",
             spec_name=self.spec.path.name,
             spec_sha256=self.spec.sha256,
@@ -366,9 +303,10 @@ class Builder:
             f"import {client}\n\n    client = {client}()\n",
             warnings=tuple(
                 replace(f, line=self.spec.line_of(f.pointer)).format()
-                for f in self.types.warnings
+                for f in self.report.warnings
             ),
         )
+        return replace(api, client_imports=imports.client_module(api))
 
 
 def _method_doc(
@@ -393,5 +331,35 @@ def _method_doc(
 
 
 def build(spec: LoadedSpec, *, lenient: bool = False) -> Api:
-    """The IR for one validated spec; raises :class:`SpecError` naming what cannot be generated."""
-    return Builder(spec, lenient).build()
+    """The IR for one validated spec; raises :class:`SpecError` naming what cannot be generated.
+
+    ``lenient`` changes nothing here (what build cannot type exactly it types
+    loosely and warns about either way); it is accepted so that callers pass
+    the pipeline's mode through unchanged.
+    """
+    return Builder(spec).build()
+
+
+def _method_path(path: str, http_method: str, op: dict[str, Any]) -> tuple[list[str], str]:
+    """(resource path, method name) of an operation, before they are made identifiers.
+
+    A dotted operationId names both (``chat.completions.create``); otherwise
+    the resource is the first tag (else the first path segment) and the
+    method the operationId (else the HTTP method and the path).
+    """
+    op_id = op.get("operationId")
+    parts = op_id.split(".") if isinstance(op_id, str) and op_id else []
+    if len(parts) >= 2 and all(parts):
+        return parts[:-1], parts[-1]
+    tags = op.get("tags") or []
+    first_segment = next(
+        (s for s in path.split("?")[0].split("/") if s and not s.startswith("{")),
+        "root",
+    )
+    resource = (
+        tags[0]
+        if isinstance(tags, list) and tags and isinstance(tags[0], str)
+        else first_segment
+    )
+    method = op_id if isinstance(op_id, str) and op_id else f"{http_method}_{path}"
+    return [resource], method

@@ -13,33 +13,11 @@ understand recursive aliases of that form).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
-from .ir import Alias, Model, TypedDictDef, TypeModule
-from .names import Scope, names_in, snake_identifier
-
-#: Imports a generated module has only when its annotations use them.
-OPTIONAL_IMPORTS = frozenset(
-    {"Annotated", "Discriminator", "Field", "Tag", "TypeAliasType", "discriminate"}
-)
-
-
-def used_extras(annotations: Iterable[str]) -> frozenset[str]:
-    """Which of :data:`OPTIONAL_IMPORTS` the annotations name."""
-    found: set[str] = set()
-    for annotation in annotations:
-        found.update(n for n in names_in(annotation) if n in OPTIONAL_IMPORTS)
-    return frozenset(found)
-
-
-def _annotations(d: Any) -> Iterator[str]:
-    if isinstance(d, (Model, TypedDictDef)):
-        for f in d.fields:
-            yield f.annotation
-        if isinstance(d, Model) and d.extra:
-            yield d.extra
-    else:
-        yield d.annotation
+from ..ir import Alias, Definition, TypeModule
+from ..names import Scope, snake_identifier
+from . import imports
 
 
 def group_modules(
@@ -71,27 +49,21 @@ def group_modules(
     result = []
     for mod in sorted(module_defs):
         names = module_defs[mod]
-        imports: dict[str, set[str]] = {}
-        for name in names:
-            for dep in def_deps[name]:
-                dep_mod = module_of_group[def_group[dep]]
-                if dep_mod != mod:
-                    imports.setdefault(dep_mod, set()).add(dep)
-        definitions = []
+        definitions: list[Definition] = []
         for n in _order(names, defs, def_deps):
-            d = defs[n]
+            definition = defs[n]
             if n in lazy:
-                d = replace(d, lazy=True)
-            definitions.append(d)
-        extras = used_extras(a for d in definitions for a in _annotations(d))
-        if any(getattr(d, "lazy", False) for d in definitions):
-            extras |= {"TypeAliasType"}
+                definition = replace(definition, lazy=True)
+            definitions.append(definition)
+        siblings: dict[str, set[str]] = {}
+        for definition in definitions:
+            for ref in imports.definition_refs(definition):
+                ref_mod = module_of_group[def_group[ref]]
+                if ref_mod != mod:
+                    siblings.setdefault(ref_mod, set()).add(ref)
         result.append(
             TypeModule(
-                mod,
-                tuple((m, tuple(sorted(n))) for m, n in sorted(imports.items())),
-                tuple(definitions),
-                extras,
+                mod, imports.type_module(definitions, siblings), tuple(definitions)
             )
         )
     module_of = {name: module_of_group[def_group[name]] for name in defs}

@@ -1,4 +1,4 @@
-"""Discriminated unions: oneOf/anyOf with a ``discriminator``, for ``build_types``.
+"""Discriminated unions: oneOf/anyOf with a ``discriminator``, for :mod:`.types`.
 
 pydantic checks a discriminated union by its tag alone, so a payload that
 matches two members, or none, fails with the tagged member's errors only.
@@ -10,18 +10,16 @@ Anything else stays a plain Union, with a warning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .build_expr import RESPONSE, TypeExpr, literal, same, union_of
-from .names import is_identifier
-from .openapi import escape_pointer_token
-
-if TYPE_CHECKING:
-    from .build_types import TypeBuilder
+from ..ir_types import Discriminated, Ref, Tagged
+from ..openapi import escape_pointer_token
+from .expr import RESPONSE, TypeExpr, literal, same, union_of
+from .schemas import SchemaReader
 
 
 def discriminated(
-    tb: TypeBuilder,
+    reader: SchemaReader,
     schema: dict[str, Any],
     kept: list[tuple[Any, str, TypeExpr]],
     where: str,
@@ -37,16 +35,15 @@ def discriminated(
     dwhere = where + "/discriminator"
     prop = disc.get("propertyName") if isinstance(disc, dict) else None
     if not isinstance(prop, str) or not prop:
-        tb.warn(dwhere, "discriminator without a propertyName is ignored")
+        reader.warn(dwhere, "discriminator without a propertyName is ignored")
         return None
     members = [e for _, _, e in kept]
-    if len({e.annotation for e in members}) < 2:
+    if len({e.node for e in members}) < 2:
         return None
-    deps = frozenset().union(*(e.deps for e in members))
     mapping = disc.get("mapping")
     mapping = mapping if isinstance(mapping, dict) else {}
     by_ref = {
-        m["$ref"]: e.annotation
+        m["$ref"]: e.node
         for m, _, e in kept
         if isinstance(m, dict) and isinstance(m.get("$ref"), str)
     }
@@ -54,7 +51,7 @@ def discriminated(
     tags: list[tuple[str, tuple[Any, ...]]] = []
     reason = None
     for member, mwhere, _ in kept:
-        got = _member_tags(tb, member, prop, mwhere, set())
+        got = _member_tags(reader, member, prop, mwhere, set())
         if isinstance(got, str):
             reason = f"{mwhere}: {got}"
             break
@@ -71,22 +68,19 @@ def discriminated(
                 ref = _mapping_ref(target)
                 member_name = by_ref.get(ref)
                 i = next(
-                    (j for j, e in enumerate(members) if e.annotation == member_name),
+                    (j for j, e in enumerate(members) if e.node == member_name),
                     None,
                 )
                 if i is None or not any(same(tag, v) for v in tags[i][1]):
                     reason = f"mapping {tag!r} -> {target!r} differs from the members' literals"
                     break
         if reason is None:
-            union = union_of(members).annotation
-            return TypeExpr(
-                f"Annotated[{union}, Field(discriminator={names.pop()!r})]", deps
-            )
+            return TypeExpr(Discriminated(union_of(members).node, names.pop()))
     if mapping:
-        tagged = _mapping_union(tb, prop, mapping, kept, dwhere)
+        tagged = _mapping_union(reader, prop, mapping, kept, dwhere)
         if tagged is not None:
             return tagged
-    tb.warn(
+    reader.warn(
         dwhere,
         f"discriminator {prop!r} cannot be checked by pydantic ({reason}); "
         "typed as a plain Union",
@@ -95,48 +89,45 @@ def discriminated(
 
 
 def _mapping_union(
-    tb: TypeBuilder,
+    reader: SchemaReader,
     prop: str,
     mapping: dict[str, Any],
     kept: list[tuple[Any, str, TypeExpr]],
     dwhere: str,
 ) -> TypeExpr | None:
     """Members tagged by name, picked through ``mapping`` (and implicit schema names)."""
-    by_ref: dict[str, str] = {}
+    by_ref: dict[str, Ref] = {}
     for member, _, e in kept:
         if not (isinstance(member, dict) and isinstance(member.get("$ref"), str)):
             return None
-        if not is_identifier(e.annotation):
+        if not isinstance(e.node, Ref):
             return None
-        by_ref[member["$ref"]] = e.annotation
-    table: dict[str, str] = {}
+        by_ref[member["$ref"]] = e.node
+    table: dict[Any, str] = {}
     for tag, target in mapping.items():
+        if literal(tag) is None:
+            return None  # a tag Python cannot compare as pydantic reads it
         name = by_ref.get(_mapping_ref(target))
         if name is None:
-            tb.warn(
+            reader.warn(
                 dwhere + "/mapping/" + escape_pointer_token(tag),
                 f"mapping target {target!r} is not one of the union's members",
             )
             return None
-        table[tag] = name
+        table[tag] = name.name
     mapped = set(table.values())
-    for ref, name in by_ref.items():
-        if name not in mapped and ref.startswith("#/components/schemas/"):
+    for ref, node in by_ref.items():
+        if node.name not in mapped and ref.startswith("#/components/schemas/"):
             # OpenAPI: a member not in the mapping is tagged by its schema name.
-            table.setdefault(ref.rsplit("/", 1)[1], name)
-    members = ", ".join(f"Annotated[{n}, Tag({n!r})]" for n in by_ref.values())
-    deps = frozenset(by_ref.values())
-    return TypeExpr(
-        f"Annotated[Union[{members}], Discriminator(discriminate({prop!r}, {table!r}))]",
-        deps,
-    )
+            table.setdefault(ref.rsplit("/", 1)[1], node.name)
+    return TypeExpr(Tagged(tuple(by_ref.values()), prop, tuple(table.items())))
 
 
 def _member_tags(
-    tb: TypeBuilder, member: Any, prop: str, where: str, seen: set[str]
+    reader: SchemaReader, member: Any, prop: str, where: str, seen: set[str]
 ) -> tuple[str, tuple[Any, ...]] | str:
     """(Python field name, tag values) of one union member, or why it has none."""
-    resolved, rwhere = tb.deref(member, where)
+    resolved, rwhere = reader.deref(member, where)
     if rwhere in seen:
         return "refers to itself"
     seen = seen | {rwhere}
@@ -148,7 +139,7 @@ def _member_tags(
             names: set[str] = set()
             values: list[Any] = []
             for j, sub in enumerate(subs):
-                got = _member_tags(tb, sub, prop, f"{rwhere}/{key}/{j}", seen)
+                got = _member_tags(reader, sub, prop, f"{rwhere}/{key}/{j}", seen)
                 if isinstance(got, str):
                     return got
                 names.add(got[0])
@@ -156,23 +147,23 @@ def _member_tags(
             if len(names) != 1:
                 return f"nested members name {prop!r} differently"
             return names.pop(), tuple(values)
-    if not tb._is_object(resolved):
+    if not reader.is_object(resolved):
         return "is not an object schema with properties"
-    props, required = tb.collect_properties(resolved, rwhere)
-    for wire, sub, sub_where, py, own, flags in tb.field_plan(props, RESPONSE):
-        if wire != prop:
+    props, required = reader.collect_properties(resolved, rwhere)
+    for plan in reader.field_plan(props, RESPONSE):
+        if plan.wire != prop:
             continue
-        values_ = _literal_values(tb, sub, sub_where)
+        values_ = _literal_values(reader, plan.schema, plan.where)
         if values_ is None:
             return f"property {prop!r} is not a Literal (const or enum)"
-        if wire not in required and len(values_) != 1:
+        if plan.wire not in required and len(values_) != 1:
             return f"property {prop!r} is optional"
-        return py, values_
+        return plan.name, values_
     return f"has no property {prop!r}"
 
 
-def _literal_values(tb: TypeBuilder, schema: Any, where: str) -> tuple[Any, ...] | None:
-    resolved, _ = tb.deref(schema, where)
+def _literal_values(reader: SchemaReader, schema: Any, where: str) -> tuple[Any, ...] | None:
+    resolved, _ = reader.deref(schema, where)
     if not isinstance(resolved, dict) or resolved.get("nullable") is True:
         return None
     t = resolved.get("type")
@@ -186,13 +177,13 @@ def _literal_values(tb: TypeBuilder, schema: Any, where: str) -> tuple[Any, ...]
         if any(v is None or literal(v) is None for v in enum):
             return None
         return tuple(enum)
-    parts = tb._typed_parts(resolved)
+    parts = reader.typed_parts(resolved)
     if len(parts) == 1:
-        return _literal_values(tb, parts[0][1], where)
+        return _literal_values(reader, parts[0][1], where)
     return None
 
 
 def _mapping_ref(target: Any) -> str:
     """A discriminator mapping value as a ``$ref`` (it may be a bare schema name)."""
-    target = str(target)
-    return target if target.startswith("#") else "#/components/schemas/" + target
+    text = str(target)
+    return text if text.startswith("#") else "#/components/schemas/" + text

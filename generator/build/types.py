@@ -1,14 +1,14 @@
 """JSON Schema -> Python types, for ``build``.
 
-Each schema becomes a :class:`TypeExpr`: an annotation spelled for Python plus
-the named definitions it refers to. Object schemas become definitions: a
+Each schema becomes a :class:`TypeExpr`: a type node of
+:mod:`generator.ir_types` (which may refer to named definitions). Object schemas become definitions: a
 pydantic model on the response side, a TypedDict (``...Param``) on the
 request side. Component schemas always get a definition named after the
 component; inline objects are named after where they appear
 (``ChatCompletion`` + ``choices`` -> ``ChatCompletionChoice``).
 
-Annotations are composed only of identifiers made by :mod:`generator.names`
-and literals written with ``repr``, so no text from a spec can become code.
+Type nodes hold only identifiers made by :mod:`generator.names` and JSON
+scalars (written with ``repr``), so no text from a spec can become code.
 Whatever cannot be typed exactly is typed loosely (``Any``) with a warning
 naming its JSON pointer; nothing is dropped silently.
 """
@@ -18,8 +18,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .build_expr import (
+from ..ir import Alias, Field, Model, TypedDictDef, TypeModule
+from ..ir_types import DictOf, ListOf, Lit, Nullable, Prim, Ref, names
+from ..names import (
+    ANNOTATION_NAMES,
+    KEYWORDS,
+    TYPE_RESERVED,
+    Scope,
+    is_identifier,
+    pascal_identifier,
+)
+from .expr import (
     ANY,
+    NONE,
     PARAM,
     RESPONSE,
     TypeExpr,
@@ -28,50 +39,27 @@ from .build_expr import (
     same,
     union_of,
 )
-from .build_modules import group_modules
-from .build_unions import discriminated
-from .errors import Finding
-from .ir import Alias, Field, Model, TypedDictDef, TypeModule
-from .names import (
-    ANNOTATION_NAMES,
-    KEYWORDS,
-    MODEL_RESERVED,
-    TYPE_RESERVED,
-    Scope,
-    is_identifier,
-    names_in,
-    pascal_identifier,
-    snake_identifier,
-)
-from .openapi import escape_pointer_token, resolve_pointer
+from .modules import group_modules
+from .schemas import ANNOTATION_ONLY, FieldPlan, SchemaReader, description
+from .unions import discriminated
 
 _FORMATS = {
-    "date-time": "datetime.datetime",
-    "date": "datetime.date",
-    "time": "datetime.time",
-    "duration": "datetime.timedelta",
-    "uuid": "uuid.UUID",
-    "binary": "bytes",
+    "date-time": Prim("datetime.datetime"),
+    "date": Prim("datetime.date"),
+    "time": Prim("datetime.time"),
+    "duration": Prim("datetime.timedelta"),
+    "uuid": Prim("uuid.UUID"),
+    "binary": Prim("bytes"),
 }
 
-# Keywords that only annotate a schema: an allOf part made of these adds no type.
-_ANNOTATION_ONLY = frozenset(
-    {
-        "description", "title", "default", "nullable", "deprecated", "example", "examples",
-        "readOnly", "writeOnly", "externalDocs", "xml", "$comment", "discriminator",
-    }
-)  # fmt: skip
+_STR = Prim("str")
 
 
 class TypeBuilder:
     """Builds type expressions and collects the definitions they need."""
 
-    def __init__(
-        self, data: dict[str, Any], display: str, *, lenient: bool = False
-    ) -> None:
-        self.data = data
-        self.display = display
-        self.lenient = lenient
+    def __init__(self, reader: SchemaReader) -> None:
+        self.reader = reader
         self.scope = Scope(TYPE_RESERVED | KEYWORDS)
         self.defs: dict[str, Any] = {}  # name -> Model | TypedDictDef | Alias
         self.def_deps: dict[str, frozenset[str]] = {}
@@ -80,38 +68,14 @@ class TypeBuilder:
         self._by_pointer: dict[tuple[str, str], str] = {}
         self._alias_info: dict[str, TypeExpr] = {}
         self._group_stack: list[str] = []
-        self._warned: set[tuple[str, str]] = set()
-        self.warnings: list[Finding] = []
-
-    # -- helpers -------------------------------------------------------------
 
     def warn(self, where: str, message: str) -> None:
-        """Record a warning once per (pointer, message)."""
-        if (where, message) in self._warned:
-            return
-        self._warned.add((where, message))
-        self.warnings.append(Finding(self.display, where, message, "warning"))
-
-    def deref(self, schema: Any, where: str) -> tuple[Any, str]:
-        """Follow a ``$ref`` chain; returns (schema, pointer of the final target)."""
-        seen: set[str] = set()
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            ref = schema["$ref"]
-            if ref in seen:
-                self.warn(
-                    where,
-                    f"$ref cycle through {ref} with no schema in it; typed as Any",
-                )
-                return {}, where
-            seen.add(ref)
-            schema = resolve_pointer(self.data, ref)
-            where = ref
-        return schema, where
+        self.reader.warn(where, message)
 
     # -- entry points ----------------------------------------------------------
 
     def expr(self, schema: Any, mode: str, hint: str, where: str) -> TypeExpr:
-        """The annotation for ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
+        """The type of ``schema`` (``hint`` names inline objects; ``where`` is its pointer)."""
         with located(where):
             return self._expr(schema, mode, hint, where)
 
@@ -140,7 +104,7 @@ class TypeBuilder:
         key = (ref, mode)
         if key in self._by_pointer:
             return self._reference(self._by_pointer[key])
-        schema = resolve_pointer(self.data, ref)
+        schema = self.reader.resolve(ref)
         tokens = ref.split("/")
         component = ref.startswith("#/components/schemas/") and len(tokens) == 4
         base = tokens[-1].replace("~1", "/").replace("~0", "~")
@@ -158,8 +122,8 @@ class TypeBuilder:
     def _reference(self, name: str) -> TypeExpr:
         info = self._alias_info.get(name)
         if info is None:
-            return TypeExpr(name, frozenset({name}))
-        return TypeExpr(name, frozenset({name}), info.nullable, info.literals)
+            return TypeExpr(Ref(name))
+        return TypeExpr(Ref(name), info.nullable, info.literals)
 
     # -- definitions -------------------------------------------------------------
 
@@ -179,6 +143,10 @@ class TypeBuilder:
         self.def_deps[name] = deps
         self.def_group[name] = self._current_group(definition.pointer)
 
+    def _placeholder(self, name: str, where: str) -> None:
+        """Register ``name`` before its schema is read, so references from inside resolve."""
+        self._register(name, Alias(name, ANY.node, None, where), frozenset())
+
     def _define(
         self, schema: Any, mode: str, base: str, where: str, key: tuple[str, str] | None
     ) -> TypeExpr:
@@ -188,179 +156,42 @@ class TypeBuilder:
         if isinstance(schema, dict) and "$ref" in schema:
             # A component that only refers to another: an alias of it, so both
             # names are one type (a $ref cycle with no schema in it is Any).
-            target, _ = self.deref(schema, where)
-            self.defs[name] = Alias(name, "Any", None, where)
-            self.def_deps[name] = frozenset()
-            self.def_group[name] = self._current_group(where)
-            self._alias_info[name] = TypeExpr(name)
+            target, _ = self.reader.deref(schema, where)
+            self._placeholder(name, where)
+            self._alias_info[name] = TypeExpr(Ref(name))
             inner = self._expr(schema, mode, base, where) if target else ANY
             self._alias_info[name] = inner
-            alias = Alias(name, inner.annotation, _description(schema), where)
+            alias = Alias(name, inner.node, description(schema), where)
             self._register(name, alias, inner.deps)
             return self._reference(name)
-        if self._is_object(schema):
+        if self.reader.is_object(schema):
             self._object_definition(name, schema, mode, where)
-            return TypeExpr(name, frozenset({name}))
+            return TypeExpr(Ref(name))
         # Not an object: a named alias for the expression (enum, union, list...).
         # Registered before recursing, so references to it from inside resolve.
-        self.defs[name] = Alias(name, "Any", None, where)
-        self.def_deps[name] = frozenset()
-        self.def_group[name] = self._current_group(where)
-        self._alias_info[name] = TypeExpr(name)
+        self._placeholder(name, where)
+        self._alias_info[name] = TypeExpr(Ref(name))
         inner = self._inline(schema, mode, base, where)
         self._alias_info[name] = inner
-        alias = Alias(name, inner.annotation, _description(schema), where)
+        alias = Alias(name, inner.node, description(schema), where)
         self._register(name, alias, inner.deps)
         return self._reference(name)
-
-    def _is_object(self, schema: Any) -> bool:
-        """Whether ``schema`` becomes a model/TypedDict definition (it has properties)."""
-        if not isinstance(schema, dict) or "oneOf" in schema or "anyOf" in schema:
-            return False
-        if isinstance(schema.get("properties"), dict) and schema["properties"]:
-            return True
-        parts = self._typed_parts(schema)
-        return len(parts) > 1 and self._all_of_objects(parts)
-
-    def _typed_parts(self, schema: dict[str, Any]) -> list[tuple[int, Any]]:
-        """allOf parts that constrain the type (annotation-only parts left out)."""
-        parts = schema.get("allOf")
-        if not isinstance(parts, list):
-            return []
-        out = []
-        for i, part in enumerate(parts):
-            if (
-                isinstance(part, dict)
-                and "$ref" not in part
-                and set(part)
-                <= (_ANNOTATION_ONLY | {k for k in part if k.startswith("x-")})
-            ):
-                continue
-            out.append((i, part))
-        return out
-
-    def _all_of_objects(self, parts: list[tuple[int, Any]]) -> bool:
-        if not parts:
-            return False
-        for _, part in parts:
-            resolved, _ = self.deref(part, "")
-            if not isinstance(resolved, dict):
-                return False
-            if "oneOf" in resolved or "anyOf" in resolved:
-                return False
-            if not (
-                isinstance(resolved.get("properties"), dict)
-                or resolved.get("type") == "object"
-                or "allOf" in resolved
-            ):
-                return False
-        return True
-
-    def collect_properties(
-        self, schema: dict[str, Any], where: str
-    ) -> tuple[list[tuple[str, Any, str]], set[str]]:
-        """Properties (wire name, schema, pointer) and required names, through allOf."""
-        props: list[tuple[str, Any, str]] = []
-        required: set[str] = set()
-        for i, part in self._typed_parts(schema):
-            resolved, part_where = self.deref(part, f"{where}/allOf/{i}")
-            if not isinstance(resolved, dict):
-                continue
-            if not (
-                isinstance(resolved.get("properties"), dict)
-                or "allOf" in resolved
-                or resolved.get("type") == "object"
-            ):
-                self.warn(
-                    part_where,
-                    "allOf part is not an object schema; the model does not check it",
-                )
-                continue
-            p, r = self.collect_properties(resolved, part_where)
-            props.extend(p)
-            required |= r
-        own = schema.get("properties")
-        for wire, sub in (own if isinstance(own, dict) else {}).items():
-            props.append(
-                (wire, sub, f"{where}/properties/{escape_pointer_token(wire)}")
-            )
-        req = schema.get("required")
-        if isinstance(req, list):
-            required |= {r for r in req if isinstance(r, str)}
-        # A later allOf part (or the schema itself) overrides an earlier one.
-        merged: dict[str, tuple[str, Any, str]] = {}
-        for item in props:
-            merged[item[0]] = item
-        return list(merged.values()), required
-
-    def field_plan(
-        self, props: list[tuple[str, Any, str]], mode: str
-    ) -> list[tuple[str, Any, str, str, dict[str, Any], dict[str, Any]]]:
-        """(wire, schema, pointer, Python name, own keywords, resolved keywords) per field kept.
-
-        readOnly properties are left out of requests, writeOnly ones out of
-        responses. Model fields get snake_case names unique in the class;
-        TypedDict keys stay the wire names.
-        """
-        scope = Scope(MODEL_RESERVED)
-        out = []
-        for wire, sub, sub_where in props:
-            own = sub if isinstance(sub, dict) else {}
-            resolved, _ = self.deref(sub, sub_where) if own else (sub, sub_where)
-            flags = resolved if isinstance(resolved, dict) else {}
-            if mode == PARAM and (own.get("readOnly") or flags.get("readOnly")):
-                continue
-            if mode == RESPONSE and (own.get("writeOnly") or flags.get("writeOnly")):
-                continue
-            py = (
-                wire
-                if mode == PARAM
-                else scope.claim(
-                    snake_identifier(wire, fallback="field", reserved=MODEL_RESERVED)
-                )
-            )
-            out.append((wire, sub, sub_where, py, own, flags))
-        return out
 
     def _object_definition(
         self, name: str, schema: dict[str, Any], mode: str, where: str
     ) -> None:
-        props, required = self.collect_properties(schema, where)
-        # Placeholder so recursive references resolve to this name.
-        self.defs[name] = Alias(name, "Any", None, where)
-        self.def_deps[name] = frozenset()
-        self.def_group[name] = self._current_group(where)
+        props, required = self.reader.collect_properties(schema, where)
+        self._placeholder(name, where)
         fields: list[Field] = []
         deps: set[str] = set()
-        for wire, sub, sub_where, py_name, own, flags in self.field_plan(props, mode):
+        for plan in self.reader.field_plan(props, mode):
             hint = name.removesuffix("Param") + pascal_identifier(
-                wire, fallback="Field"
+                plan.wire, fallback="Field"
             )
-            t = self.expr(sub, mode, hint, sub_where)
+            t = self.expr(plan.schema, mode, hint, plan.where)
             deps |= t.deps
-            is_required = wire in required
-            annotation = t.annotation
-            default: Any = None
-            if mode == RESPONSE and not is_required:
-                if t.literals is not None and len(t.literals) == 1:
-                    default = t.literals[0]  # the only value it can have
-                else:
-                    annotation = t.optional().annotation
-                    spec_default = own.get("default", flags.get("default"))
-                    if _default_fits(spec_default, t):
-                        default = spec_default
-            fields.append(
-                Field(
-                    name=py_name,
-                    wire=wire,
-                    annotation=annotation,
-                    required=is_required,
-                    description=_description(own) or _description(flags),
-                    deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
-                    default=default,
-                )
-            )
-        description = _description(schema)
+            fields.append(_field(plan, t, plan.wire in required, mode))
+        doc = description(schema)
         definition: Any
         if mode == RESPONSE:
             extra = self._extra_values(schema, name, where)
@@ -368,14 +199,14 @@ class TypeBuilder:
                 deps |= extra.deps
             definition = Model(
                 name,
-                description,
+                doc,
                 tuple(fields),
                 where,
-                extra=extra.annotation if extra is not None else None,
+                extra=extra.node if extra is not None else None,
             )
         else:
             definition = TypedDictDef(
-                name, description, tuple(fields), _needs_functional(fields), where
+                name, doc, tuple(fields), _needs_functional(fields), where
             )
         self._register(name, definition, frozenset(deps - {name}))
 
@@ -387,7 +218,7 @@ class TypeBuilder:
         if not isinstance(extra, dict) or not extra:
             return None
         t = self.expr(extra, RESPONSE, name + "Extra", where + "/additionalProperties")
-        return None if t.annotation == "Any" else t
+        return None if t.node == ANY.node else t
 
     # -- inline expressions ----------------------------------------------------------
 
@@ -403,16 +234,15 @@ class TypeBuilder:
     ) -> TypeExpr:
         if "const" in schema:
             value = schema["const"]
-            lit = literal(value)
-            if lit is None:
+            if value is None:
+                return NONE
+            if literal(value) is None:
                 self.warn(
                     where,
                     f"const {json.dumps(value)[:60]} cannot be a Literal; typed as Any",
                 )
                 return ANY
-            if value is None:
-                return TypeExpr("None", nullable=True)
-            return TypeExpr(f"Literal[{lit}]", literals=(value,))
+            return TypeExpr(Lit((value,)), literals=(value,))
         if isinstance(schema.get("enum"), list):
             t = self._enum(schema["enum"], where)
             if t is not None:
@@ -434,7 +264,7 @@ class TypeBuilder:
             exprs = [
                 self._typed(dict(schema, type=m), m, mode, hint, where) for m in members
             ]
-            u = union_of(exprs) if exprs else TypeExpr("None", nullable=True)
+            u = union_of(exprs) if exprs else NONE
             return u.optional() if "null" in t else u
         if isinstance(t, str):
             return self._typed(schema, t, mode, hint, where)
@@ -452,7 +282,7 @@ class TypeBuilder:
         present = [v for v in values if v is not None]
         lits = [literal(v) for v in present]
         if not present:
-            return TypeExpr("None", nullable=True) if values else None
+            return NONE if values else None
         if any(lit is None for lit in lits):
             self.warn(
                 where,
@@ -461,16 +291,17 @@ class TypeBuilder:
             )
             return None
         unique: dict[str, Any] = {}
-        for lit, v in zip(lits, present):
+        for lit, v in zip(lits, present, strict=True):
             assert lit is not None
             unique.setdefault(lit, v)
-        t = TypeExpr(f"Literal[{', '.join(unique)}]", literals=tuple(unique.values()))
+        kept = tuple(unique.values())
+        t = TypeExpr(Lit(kept), literals=kept)
         return t.optional() if None in values else t
 
     def _all_of(
         self, schema: dict[str, Any], mode: str, hint: str, where: str
     ) -> TypeExpr:
-        parts = self._typed_parts(schema)
+        parts = self.reader.typed_parts(schema)
         raw = schema["allOf"] if isinstance(schema["allOf"], list) else []
         nullable = any(isinstance(p, dict) and p.get("nullable") is True for p in raw)
         if len(parts) == 1:
@@ -479,7 +310,7 @@ class TypeBuilder:
             return t.optional() if nullable else t
         if not parts:
             return ANY
-        if self._all_of_objects(parts):
+        if self.reader.all_of_objects(parts):
             t = self._define(schema, mode, hint, where, None)
             return t.optional() if nullable else t
         self.warn(
@@ -493,15 +324,15 @@ class TypeBuilder:
     ) -> TypeExpr:
         if t == "string":
             fmt = schema.get("format")
-            return TypeExpr(_FORMATS.get(fmt, "str") if isinstance(fmt, str) else "str")
+            return TypeExpr(_FORMATS.get(fmt, _STR) if isinstance(fmt, str) else _STR)
         if t == "integer":
-            return TypeExpr("int")
+            return TypeExpr(Prim("int"))
         if t == "number":
-            return TypeExpr("float")
+            return TypeExpr(Prim("float"))
         if t == "boolean":
-            return TypeExpr("bool")
+            return TypeExpr(Prim("bool"))
         if t == "null":
-            return TypeExpr("None", nullable=True)
+            return NONE
         if t == "array":
             items = schema.get("items")
             if "prefixItems" in schema:
@@ -519,8 +350,7 @@ class TypeBuilder:
                     where + "/items",
                     "items as a list (tuple validation) is typed as a list of Any",
                 )
-            container = "List" if mode == RESPONSE else "Sequence"
-            return TypeExpr(f"{container}[{item.annotation}]", item.deps)
+            return TypeExpr(ListOf(item.node, mutable=mode == RESPONSE))
         if t == "object":
             if isinstance(schema.get("properties"), dict) and schema["properties"]:
                 return self._define(schema, mode, hint, where, None)
@@ -533,8 +363,8 @@ class TypeBuilder:
                 value = self.expr(
                     extra, mode, hint + "Value", where + "/additionalProperties"
                 )
-                return TypeExpr(f"Dict[str, {value.annotation}]", value.deps)
-            return TypeExpr("Dict[str, Any]")
+                return TypeExpr(DictOf(value.node))
+            return TypeExpr(DictOf(ANY.node))
         self.warn(where, f"unknown type {t!r}; typed as Any")
         return ANY
 
@@ -551,11 +381,11 @@ class TypeBuilder:
         nullable = False
         for i, member in enumerate(members):
             mwhere = f"{where}/{key}/{i}"
-            resolved, _ = self.deref(member, mwhere)
+            resolved, _ = self.reader.deref(member, mwhere)
             if (
                 isinstance(resolved, dict)
                 and resolved.get("type") == "null"
-                and not (set(resolved) - _ANNOTATION_ONLY - {"type"})
+                and not (set(resolved) - ANNOTATION_ONLY - {"type"})
             ):
                 nullable = True
                 continue
@@ -563,10 +393,10 @@ class TypeBuilder:
             nullable = nullable or e.nullable
             kept.append((member, mwhere, e))
         if not kept:
-            return TypeExpr("None", nullable=True)
+            return NONE
         u = union_of([e for _, _, e in kept])
         if mode == RESPONSE and "discriminator" in schema and len(kept) > 1:
-            tagged = discriminated(self, schema, kept, where)
+            tagged = discriminated(self.reader, schema, kept, where)
             if tagged is not None:
                 u = tagged
         return u.optional() if nullable else u
@@ -584,27 +414,55 @@ class TypeBuilder:
         return self._module_of[name]
 
 
+def _field(plan: FieldPlan, t: TypeExpr, required: bool, mode: str) -> Field:
+    """A model or TypedDict field of type ``t``.
+
+    An optional response field defaults to its only possible value, else to
+    the spec's default when it fits the type, else to None (and may be None).
+    """
+    own, flags = plan.own, plan.resolved
+    node = t.node
+    default: Any = None
+    if mode == RESPONSE and not required:
+        if t.literals is not None and len(t.literals) == 1:
+            default = t.literals[0]  # the only value it can have
+        else:
+            node = t.optional().node
+            spec_default = own.get("default", flags.get("default"))
+            if _default_fits(spec_default, t):
+                default = spec_default
+    return Field(
+        name=plan.name,
+        wire=plan.wire,
+        type=node,
+        required=required,
+        description=description(own) or description(flags),
+        deprecated=bool(own.get("deprecated") or flags.get("deprecated")),
+        default=default,
+    )
+
+
 def _default_fits(value: Any, t: TypeExpr) -> bool:
     """Whether the spec's default can be the model default without a type error."""
     if value is None:
         return False
     if t.literals is not None:
         return any(same(value, v) for v in t.literals)
-    ann = t.annotation
-    if ann.startswith("Optional[") and ann.endswith("]"):
-        ann = ann[len("Optional[") : -1]
-    if ann == "str":
+    node = t.node.inner if isinstance(t.node, Nullable) else t.node
+    if isinstance(node, ListOf):
+        return bool(value == [])
+    if isinstance(node, DictOf):
+        return bool(value == {})
+    if not isinstance(node, Prim):
+        return False
+    if node.name == "str":
         return isinstance(value, str)
-    if ann == "int":
+    if node.name == "int":
         return isinstance(value, int) and not isinstance(value, bool)
-    if ann == "float":
+    if node.name == "float":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if ann == "bool":
+    if node.name == "bool":
         return isinstance(value, bool)
-    if ann.startswith(("List[", "Sequence[")):
-        return value == []
-    if ann.startswith("Dict["):
-        return value == {}
     return False
 
 
@@ -617,19 +475,11 @@ def _needs_functional(fields: list[Field]) -> bool:
     """
     used = set(ANNOTATION_NAMES)
     for f in fields:
-        used.update(names_in(f.annotation))
+        used.update(names(f.type))
     return not all(
         is_identifier(f.wire) and f.wire not in KEYWORDS and f.wire not in used
         for f in fields
     )
-
-
-def _description(schema: Any) -> str | None:
-    if isinstance(schema, dict):
-        d = schema.get("description") or schema.get("title")
-        if isinstance(d, str) and d.strip():
-            return d.strip()
-    return None
 
 
 def _member_hint(member: Any, i: int) -> str:

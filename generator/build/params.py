@@ -9,38 +9,23 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-from .build_expr import PARAM, TypeExpr, text
-from .ir import Param
-from .names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
-from .openapi import escape_pointer_token, pointer
+from ..ir import Param
+from ..ir_types import FileInput, ListOf, NotGivenOr, Prim, TypeNode
+from ..names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
+from ..openapi import deref, escape_pointer_token, is_json_media_type
+from .expr import PARAM, Site, TypeExpr, text
+from .schemas import Reporter
+from .types import TypeBuilder
 
-if TYPE_CHECKING:
-    from .build import Builder
-
-JSON_TYPE = re.compile(r"^application/([\w.+-]*\+)?json\b|^application/json", re.I)
 # The default serialisation of each parameter location (OpenAPI: style, explode).
 _DEFAULT_STYLE = {
     "query": ("form", True),
     "path": ("simple", False),
     "header": ("simple", False),
 }
-
-
-def not_given(annotation: str) -> str:
-    """The annotation of an optional argument: its type, or the NOT_GIVEN sentinel."""
-    return f"Union[{annotation}, NotGiven]"
-
-
-def given(annotation: str) -> str:
-    """The inverse of :func:`not_given` (the annotation itself when not optional)."""
-    prefix, suffix = "Union[", ", NotGiven]"
-    if annotation.startswith(prefix) and annotation.endswith(suffix):
-        return annotation[len(prefix) : -len(suffix)]
-    return annotation
-
-
 _QUERY_STYLES = {"form", "spaceDelimited", "pipeDelimited", "deepObject"}
 # Schema keywords described in a parameter's docstring.
 _BOUNDS = (
@@ -56,44 +41,52 @@ _BOUNDS = (
 )
 
 
+@dataclass(frozen=True)
+class ParamPlan:
+    """An operation's path, query and header parameters."""
+
+    params: tuple[Param, ...]  # path ones first, in the path's order
+    fixed_headers: tuple[tuple[str, str], ...]  # required constant headers: not arguments
+    slash: tuple[str, ...]  # path parameters sent with "/" unescaped
+    styles: tuple[tuple[str, str, bool], ...]  # (wire, style, explode) when not the default
+
+
+@dataclass(frozen=True)
+class BodyPlan:
+    """An operation's request body as arguments."""
+
+    kind: str | None  # "json" | "form" | "multipart" | "binary" | None (no body)
+    params: tuple[Param, ...] = ()
+    drop_none: tuple[str, ...] = ()  # wire names where None means "leave out"
+    # The Literal values of each argument that has them (Python name -> values).
+    literals: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
 def parameters(
-    b: Builder,
-    path: str,
-    item: dict[str, Any],
-    op: dict[str, Any],
-    where: str,
-    scope: Scope,
-    hint_base: str,
-) -> tuple[
-    list[Param] | None,
-    list[tuple[str, str]],
-    list[str],
-    list[tuple[str, str, bool]],
-    set[str],
-]:
-    """Path, query and header parameters (path ones in template order), fixed headers,
-    slash-allowing path params, non-default styles, and the types they use."""
+    types: TypeBuilder, report: Reporter, site: Site, scope: Scope
+) -> ParamPlan | None:
+    """The operation's parameters; None (with an error) when a path parameter is undeclared."""
+    data = types.reader.data
     # Path-level ones, overridden by operation-level ones of the same (name, in).
     merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
     for source, base in (
-        (item.get("parameters"), pointer(["paths", path, "parameters"])),
-        (op.get("parameters"), where + "/parameters"),
+        (site.item.get("parameters"), site.item_where + "/parameters"),
+        (site.op.get("parameters"), site.where + "/parameters"),
     ):
         for i, raw in enumerate(source if isinstance(source, list) else []):
-            p = b.deref(raw)
+            p, _ = deref(data, raw, f"{base}/{i}")
             if (
                 isinstance(p, dict)
                 and isinstance(p.get("name"), str)
                 and isinstance(p.get("in"), str)
             ):
                 merged[(p["name"], p["in"])] = (p, f"{base}/{i}")
-    path_names = re.findall(r"\{([^}/]+)\}", path.split("?")[0])
+    path_names = re.findall(r"\{([^}/]+)\}", site.path.split("?")[0])
     by_path: dict[str, Param] = {}
     other: list[Param] = []
     fixed: list[tuple[str, str]] = []
     slash: list[str] = []
     styles: list[tuple[str, str, bool]] = []
-    deps: set[str] = set()
     for (pname, location), (p, pwhere) in merged.items():
         if location == "header" and pname.lower() in (
             "accept",
@@ -102,30 +95,30 @@ def parameters(
         ):
             continue  # OpenAPI: such header parameters are ignored
         if location == "cookie":
-            b.warn(
+            report.warn(
                 pwhere,
                 "cookie parameters are not supported; pass it with extra_headers",
             )
             continue
         if location not in ("path", "query", "header"):
-            b.warn(pwhere, f"parameters in {location!r} are not supported")
+            report.warn(pwhere, f"parameters in {location!r} are not supported")
             continue
-        schema, style, explode = param_schema(b, p, location, pwhere)
+        schema, style, explode = param_schema(report, p, location, pwhere)
+        resolved, _ = deref(data, schema, pwhere)
         if location == "header" and p.get("required"):
-            value = _constant(b.deref(schema))
+            value = _constant(resolved)
             if value is not None:
                 fixed.append((pname, value))
                 continue
         if location == "path" and pname not in path_names:
-            b.warn(pwhere, f"path parameter {pname!r} is not in the path; ignored")
+            report.warn(pwhere, f"path parameter {pname!r} is not in the path; ignored")
             continue
-        t = b.types.expr(
+        t = types.expr(
             schema,
             PARAM,
-            hint_base + pascal_identifier(pname, fallback="Param"),
+            site.hint + pascal_identifier(pname, fallback="Param"),
             pwhere + ("/schema" if "schema" in p else "/content"),
         )
-        deps |= t.deps
         if (style, explode) != _DEFAULT_STYLE[location]:
             styles.append((pname, style, explode))
         required = bool(p.get("required")) or location == "path"
@@ -135,9 +128,9 @@ def parameters(
             ),
             wire=pname,
             location=location,
-            annotation=t.annotation if required else not_given(t.annotation),
+            type=_argument(t.node, required),
             required=required,
-            description=_param_doc(p.get("description"), b.deref(schema)),
+            description=_param_doc(p.get("description"), resolved),
             deprecated=bool(p.get("deprecated")),
         )
         if location == "path":
@@ -148,26 +141,26 @@ def parameters(
             other.append(param)
     missing = [n for n in path_names if n not in by_path]
     if missing:
-        b.error(
-            where,
-            f"path parameter {{{missing[0]}}} in {path!r} is not declared",
+        report.error(
+            site.where,
+            f"path parameter {{{missing[0]}}} in {site.path!r} is not declared",
         )
-        return None, [], [], [], set()
+        return None
     ordered = [by_path[n] for n in dict.fromkeys(path_names)] + other
-    return ordered, fixed, slash, styles, deps
+    return ParamPlan(tuple(ordered), tuple(fixed), tuple(slash), tuple(styles))
 
 
 def param_schema(
-    b: Builder, p: dict[str, Any], location: str, where: str
+    report: Reporter, p: dict[str, Any], location: str, where: str
 ) -> tuple[Any, str, bool]:
     """A parameter's schema and its (style, explode), checked against what we send."""
     default_style, _ = _DEFAULT_STYLE[location]
     if "schema" not in p and isinstance(p.get("content"), dict) and p["content"]:
         ctype, media = next(iter(p["content"].items()))
         media = media if isinstance(media, dict) else {}
-        if JSON_TYPE.match(str(ctype)):
+        if is_json_media_type(str(ctype)):
             return media.get("schema", {}), "json", False
-        b.warn(
+        report.warn(
             where + "/content",
             f"parameter content {ctype!r} is sent as plain text",
         )
@@ -177,7 +170,7 @@ def param_schema(
     explode = explode if isinstance(explode, bool) else style == "form"
     allowed = _QUERY_STYLES if location == "query" else {"simple"}
     if style not in allowed:
-        b.warn(
+        report.warn(
             where + "/style",
             f"style {style!r} is not supported for {location} parameters; "
             f"sent as {default_style!r}",
@@ -189,91 +182,71 @@ def param_schema(
 # -- request bodies ----------------------------------------------------------------
 
 
-def request_body(
-    b: Builder, op: dict[str, Any], where: str, scope: Scope, hint_base: str
-) -> tuple[str | None, list[Param], list[str], set[str], dict[str, tuple[Any, ...]]]:
-    """(encoding, body arguments, fields where None means omit, types used,
-    Literal values of each argument that has them)."""
-    body = b.deref(op.get("requestBody"))
-    if not isinstance(body, dict):
-        return None, [], [], set(), {}
-    content = body.get("content") or {}
-    content = content if isinstance(content, dict) else {}
+def request_body(types: TypeBuilder, site: Site, scope: Scope) -> BodyPlan:
+    """The request body's encoding and arguments."""
+    reader = types.reader
+    media_type = _body_media_type(reader.data, site)
+    if media_type is None:
+        return BodyPlan(None)
+    kind, body, ctype, media = media_type
     body_required = bool(body.get("required"))
-    chosen = None
-    for kind, match in (
-        ("json", lambda c: bool(JSON_TYPE.match(c))),
-        ("form", lambda c: c.startswith("application/x-www-form-urlencoded")),
-        ("multipart", lambda c: c.startswith("multipart/")),
-        ("binary", lambda c: True),
-    ):
-        for ctype, media in content.items():
-            if match(ctype.lower()):
-                chosen = (kind, ctype, media if isinstance(media, dict) else {})
-                break
-        if chosen:
-            break
-    if chosen is None:
-        return None, [], [], set(), {}
-    kind, ctype, media = chosen
-    media_where = f"{where}/requestBody/content/{escape_pointer_token(ctype)}"
+    media_where = f"{site.where}/requestBody/content/{escape_pointer_token(ctype)}"
     schema = media.get("schema", {})
-    resolved = b.deref(schema)
+    resolved, _ = deref(reader.data, schema, media_where + "/schema")
     if kind == "binary":
         param = Param(
             scope.claim("body"),
             "body",
             "body_whole",
-            "bytes" if body_required else not_given("bytes"),
+            _argument(Prim("bytes"), body_required),
             body_required,
         )
-        return kind, [param], [], set(), {}
-    if not b.types._is_object(resolved):
-        t = b.types.expr(schema, PARAM, hint_base + "Body", media_where + "/schema")
+        return BodyPlan(kind, (param,))
+    if not reader.is_object(resolved):
+        t = types.expr(schema, PARAM, site.hint + "Body", media_where + "/schema")
         param = Param(
             name=scope.claim("body"),
             wire="body",
             location="body_whole",
-            annotation=(t.annotation if body_required else not_given(t.annotation)),
+            type=_argument(t.node, body_required),
             required=body_required,
             description=text(body.get("description")),
         )
-        return kind, [param], [], set(t.deps), {}
+        return BodyPlan(kind, (param,))
     schema_where = (
         schema["$ref"]
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str)
         else media_where + "/schema"
     )
-    props, required = b.types.collect_properties(resolved, schema_where)
+    props, required = reader.collect_properties(resolved, schema_where)
     params: list[Param] = []
     drop: list[str] = []
-    deps: set[str] = set()
     literals: dict[str, tuple[Any, ...]] = {}
-    for wire, sub, sub_where, _, own, flags in b.types.field_plan(props, PARAM):
-        t = b.types.expr(
-            sub,
+    for plan in reader.field_plan(props, PARAM):
+        t = types.expr(
+            plan.schema,
             PARAM,
-            hint_base + pascal_identifier(wire, fallback="Field"),
-            sub_where,
+            site.hint + pascal_identifier(plan.wire, fallback="Field"),
+            plan.where,
         )
         plain = t
         if kind == "multipart":
-            t = _file_type(b, t, flags)
-        deps |= t.deps
-        is_required = wire in required and body_required
+            t = _file_type(reader.data, t, plan.resolved)
+        is_required = plan.wire in required and body_required
         if not t.nullable:
-            drop.append(wire)
+            drop.append(plan.wire)
         py_name = scope.claim(
-            snake_identifier(wire, fallback="field", reserved=METHOD_RESERVED)
+            snake_identifier(plan.wire, fallback="field", reserved=METHOD_RESERVED)
         )
         if t.literals is not None:
             literals[py_name] = t.literals
+        own, flags = plan.own, plan.resolved
         params.append(
             Param(
                 name=py_name,
-                wire=wire,
+                wire=plan.wire,
                 location="body",
-                annotation=(t.annotation if is_required else not_given(t.annotation)),
+                type=_argument(t.node, is_required),
                 required=is_required,
                 description=_param_doc(
                     own.get("description") or flags.get("description"),
@@ -284,18 +257,47 @@ def request_body(
                 file=t is not plain,
             )
         )
-    return kind, params, drop, deps, literals
+    return BodyPlan(kind, tuple(params), tuple(drop), literals)
 
 
-def _file_type(b: Builder, t: TypeExpr, schema: dict[str, Any]) -> TypeExpr:
+def _body_media_type(
+    data: dict[str, Any], site: Site
+) -> tuple[str, dict[str, Any], str, dict[str, Any]] | None:
+    """(encoding, request body, content type, media type) of the body we send, if any.
+
+    JSON is preferred, then form, then multipart, then anything (sent as bytes).
+    """
+    body, _ = deref(data, site.op.get("requestBody"), site.where + "/requestBody")
+    if not isinstance(body, dict):
+        return None
+    content = body.get("content") or {}
+    content = content if isinstance(content, dict) else {}
+    for kind, match in (
+        ("json", is_json_media_type),
+        ("form", lambda c: c.startswith("application/x-www-form-urlencoded")),
+        ("multipart", lambda c: c.startswith("multipart/")),
+        ("binary", lambda c: True),
+    ):
+        for ctype, media in content.items():
+            if match(ctype.lower()):
+                return kind, body, ctype, media if isinstance(media, dict) else {}
+    return None
+
+
+def _file_type(data: dict[str, Any], t: TypeExpr, schema: dict[str, Any]) -> TypeExpr:
     """Multipart: a binary field (or a list of them) takes files."""
     if _is_binary(schema):
-        return TypeExpr("FileInput", nullable=t.nullable)
-    items = b.deref(schema.get("items"))
+        return TypeExpr(FileInput(), nullable=t.nullable)
+    items, _ = deref(data, schema.get("items"), "")
     if schema.get("type") == "array" and isinstance(items, dict):
         if _is_binary(items):
-            return TypeExpr("Sequence[FileInput]", nullable=t.nullable)
+            return TypeExpr(ListOf(FileInput(), mutable=False), nullable=t.nullable)
     return t
+
+
+def _argument(node: TypeNode, required: bool) -> TypeNode:
+    """An argument's type: an optional one may also be left out (NOT_GIVEN)."""
+    return node if required else NotGivenOr(node)
 
 
 _NO_DEFAULT = object()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from .ir import Credential, Scheme
-from .names import KEYWORDS, Scope, is_identifier, snake_identifier
-from .openapi import pointer
-
-Warn = Callable[[str, str], None]
+from ..ir import Credential, Scheme
+from ..names import KEYWORDS, Scope, is_identifier, snake_identifier
+from ..openapi import deref, pointer
+from .schemas import Reporter
 
 # The client constructor's own keyword arguments: credentials cannot take them.
 CONSTRUCTOR_NAMES = frozenset(
@@ -17,11 +16,7 @@ CONSTRUCTOR_NAMES = frozenset(
 
 
 def auth(
-    data: dict[str, Any],
-    package: str,
-    deref: Callable[[Any], Any],
-    error: Warn,
-    warn: Warn,
+    data: dict[str, Any], package: str, report: Reporter
 ) -> tuple[tuple[Credential, ...], tuple[Scheme, ...], tuple[tuple[str, ...], ...]]:
     """(credentials, schemes, default security alternatives) of the API."""
     schemes_data = (data.get("components") or {}).get("securitySchemes") or {}
@@ -32,7 +27,7 @@ def auth(
     cred_scope = Scope(CONSTRUCTOR_NAMES | KEYWORDS)
     for i, (key, raw) in enumerate(schemes_data.items()):
         where = pointer(["components", "securitySchemes", key])
-        scheme = deref(raw)
+        scheme, _ = deref(data, raw, where)
         if not isinstance(scheme, dict):
             continue
         kind = scheme.get("type")
@@ -50,7 +45,7 @@ def auth(
             or param in KEYWORDS
             or param in CONSTRUCTOR_NAMES
         ):
-            error(
+            report.error(
                 where + "/x-client-param",
                 f"x-client-param {param!r} is not a usable argument name "
                 "(an identifier that is not a keyword or another constructor argument)",
@@ -67,7 +62,7 @@ def auth(
         if kind == "apiKey":
             location = scheme.get("in", "header")
             if location not in ("header", "query", "cookie"):
-                warn(where, f"apiKey in {location!r} is not supported; it is ignored")
+                report.warn(where, f"apiKey in {location!r} is not supported; it is ignored")
                 continue
             schemes.append(
                 Scheme(key, param, location, str(scheme.get("name", "")), "")
@@ -75,22 +70,22 @@ def auth(
         elif kind == "http" and http_scheme == "bearer":
             schemes.append(Scheme(key, param, "header", "Authorization", "Bearer "))
         elif kind == "http" and http_scheme == "basic":
-            warn(
+            report.warn(
                 where,
                 "HTTP basic auth: pass the base64 'user:password' token as the credential",
             )
             schemes.append(Scheme(key, param, "header", "Authorization", "Basic "))
         elif kind in ("oauth2", "openIdConnect"):
-            warn(
+            report.warn(
                 where,
                 f"{kind}: the client takes an access token and sends it as a bearer token",
             )
             schemes.append(Scheme(key, param, "header", "Authorization", "Bearer "))
         else:
             what = f"http {http_scheme!r}" if kind == "http" else repr(kind)
-            warn(where, f"security scheme type {what} is not supported; it is ignored")
+            report.warn(where, f"security scheme type {what} is not supported; it is ignored")
     known = {s.key for s in schemes}
-    security = security_of(data.get("security"), "#/security", known, error, warn) or ()
+    security = security_of(data.get("security"), "#/security", known, report) or ()
     used = {s.key: s.credential for s in schemes}
     required: set[str] | None = None
     for alt in security:
@@ -110,23 +105,23 @@ def auth(
 
 
 def security_of(
-    value: Any, where: str, known: set[str], error: Warn, warn: Warn
+    value: Any, where: str, known: set[str], report: Reporter
 ) -> tuple[tuple[str, ...], ...] | None:
     """Security alternatives (tuples of scheme names); None when not given."""
     if value is None:
         return None
     if not isinstance(value, list):
-        error(where, "security must be a list of requirement objects")
+        report.error(where, "security must be a list of requirement objects")
         return None
     alts: list[tuple[str, ...]] = []
     for i, req in enumerate(value):
         if not isinstance(req, dict):
-            error(f"{where}/{i}", "a security requirement must be an object")
+            report.error(f"{where}/{i}", "a security requirement must be an object")
             continue
         missing = [k for k in req if k not in known]
         if missing:
             # Unsupported schemes (e.g. mutualTLS) make that alternative unusable.
-            warn(
+            report.warn(
                 f"{where}/{i}",
                 f"security alternative uses unsupported scheme(s) {missing}; skipped",
             )
@@ -135,11 +130,11 @@ def security_of(
     return tuple(alts)
 
 
-def base_url(data: dict[str, Any], warn: Warn) -> str:
+def base_url(data: dict[str, Any], report: Reporter) -> str:
     """The first server's URL with its variables' defaults substituted."""
     servers = data.get("servers") or []
     if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
-        warn(
+        report.warn(
             "#/servers", "no server: clients need base_url= (or the _BASE_URL env var)"
         )
         return ""
@@ -149,12 +144,12 @@ def base_url(data: dict[str, Any], warn: Warn) -> str:
         if isinstance(var, dict) and "default" in var:
             url = url.replace("{" + name + "}", str(var["default"]))
     if "{" in url:
-        warn(
+        report.warn(
             "#/servers/0/url",
             f"server URL {url!r} has variables without a default; pass base_url=",
         )
     elif not url.startswith(("http://", "https://")):
-        warn(
+        report.warn(
             "#/servers/0/url",
             f"server URL {url!r} is not absolute; clients need base_url=",
         )

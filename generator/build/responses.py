@@ -8,24 +8,45 @@ selected by a boolean ``stream`` field or an enum field with an SSE value.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from .build_expr import ANY, RESPONSE, TypeExpr
-from .build_params import JSON_TYPE, given
-from .ir import Param, StreamInfo
-from .openapi import escape_pointer_token
+from ..ir import Param, StreamInfo
+from ..ir_types import NONE, Lit, NotGivenOr, Nullable, Prim, TypeNode, UnionOf
+from ..openapi import deref, escape_pointer_token, is_json_media_type
+from .expr import ANY, RESPONSE, TypeExpr
+from .schemas import Reporter
+from .types import TypeBuilder
 
-if TYPE_CHECKING:
-    from .build import Builder
-
+_BOOL = Prim("bool")
 # Values of an enum body field that select a server-sent-event stream.
 _SSE_VALUES = ("sse", "event-stream", "text/event-stream")
 
 
+@dataclass(frozen=True)
+class StreamPlan:
+    """What an event stream carries."""
+
+    chunk: TypeExpr  # the type of each event's JSON data
+    terminator: str | None  # the data payload that ends the stream
+    terminator_required: bool  # a stream that ends without it broke off
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    """What an operation answers."""
+
+    kind: str  # "json" | "text" | "bytes" | "none"
+    result: TypeExpr  # the JSON body's type (None when the body is not JSON)
+    accept: str | None  # the Accept header for a text or bytes body
+    stream: StreamPlan | None  # when a 2xx answer is an event stream
+
+
 def responses(
-    b: Builder, op: dict[str, Any], where: str, hint_base: str
-) -> tuple[str, TypeExpr, str | None, tuple[TypeExpr, str | None, bool] | None]:
-    """(result kind, JSON result type, Accept override, (chunk type, terminator, required))."""
+    types: TypeBuilder, report: Reporter, op: dict[str, Any], where: str, hint: str
+) -> ResponsePlan:
+    """The result of the operation at ``where`` (``hint`` prefixes inline type names)."""
+    data = types.reader.data
     responses = op.get("responses") or {}
     responses = responses if isinstance(responses, dict) else {}
     success = [c for c in responses if str(c).startswith("2")]
@@ -35,13 +56,13 @@ def responses(
     json_types: list[TypeExpr] = []
     kind = "none"
     accept: str | None = None
-    stream: tuple[TypeExpr, str | None, bool] | None = None
+    stream: StreamPlan | None = None
     empty = False
     for code in success:
-        resp = b.deref(responses[code])
+        rwhere = f"{where}/responses/{escape_pointer_token(str(code))}"
+        resp, _ = deref(data, responses[code], rwhere)
         if not isinstance(resp, dict):
             continue
-        rwhere = f"{where}/responses/{escape_pointer_token(str(code))}"
         content = resp.get("content")
         if not isinstance(content, dict) or not content:
             empty = True
@@ -52,14 +73,14 @@ def responses(
             lower = ctype.lower()
             if lower.startswith("text/event-stream"):
                 if stream is None:
-                    stream = stream_of(b, media, mwhere, hint_base)
+                    stream = stream_of(types, report, media, mwhere, hint)
                 continue
-            if JSON_TYPE.match(lower):
+            if is_json_media_type(lower):
                 json_types.append(
-                    b.types.expr(
+                    types.expr(
                         media.get("schema", {}),
                         RESPONSE,
-                        hint_base + "Response",
+                        hint + "Response",
                         mwhere + "/schema",
                     )
                 )
@@ -69,30 +90,34 @@ def responses(
             elif kind == "none":
                 kind, accept = "bytes", ctype
     if kind != "json":
-        return kind, TypeExpr("None"), accept, stream
-    seen: dict[str, TypeExpr] = {}
+        return ResponsePlan(kind, TypeExpr(NONE), accept, stream)
+    seen: dict[TypeNode, TypeExpr] = {}
     for t in json_types:
-        seen.setdefault(t.annotation, t)
+        seen.setdefault(t.node, t)
     if len(seen) == 1:
         result = next(iter(seen.values()))
     else:
-        deps = frozenset().union(*(t.deps for t in seen.values()))
         nullable = any(t.nullable for t in seen.values())
-        result = TypeExpr(f"Union[{', '.join(seen)}]", deps, nullable)
+        result = TypeExpr(UnionOf(tuple(seen)), nullable)
     if empty:
         result = result.optional()  # e.g. 200 with JSON, 204 without a body
-    return kind, result, None, stream
+    return ResponsePlan(kind, result, None, stream)
 
 
 def stream_of(
-    b: Builder, media: dict[str, Any], where: str, hint_base: str
-) -> tuple[TypeExpr, str | None, bool]:
+    types: TypeBuilder,
+    report: Reporter,
+    media: dict[str, Any],
+    where: str,
+    hint: str,
+) -> StreamPlan:
+    """The chunk type and terminator of a ``text/event-stream`` media type."""
     data_schema = media.get("x-event-data-schema")
     data_where = where + "/x-event-data-schema"
     if data_schema is None:
         # The official OpenAI spec's convention: the media type's schema is the event data.
         schema = media.get("schema")
-        resolved = b.deref(schema)
+        resolved, _ = deref(types.reader.data, schema, where + "/schema")
         if (
             isinstance(resolved, dict)
             and resolved.get("type") not in (None, "string")
@@ -100,42 +125,41 @@ def stream_of(
         ):
             data_schema, data_where = schema, where + "/schema"
     if data_schema is None:
-        b.warn(
+        report.warn(
             where,
             "event stream without x-event-data-schema: chunks are untyped JSON",
         )
         chunk = ANY
     else:
-        chunk = b.types.expr(data_schema, RESPONSE, hint_base + "Chunk", data_where)
+        chunk = types.expr(data_schema, RESPONSE, hint + "Chunk", data_where)
     terminator = media.get("x-stream-terminator")
     if isinstance(terminator, str):
-        return chunk, terminator, True
+        return StreamPlan(chunk, terminator, True)
     # Not declared: accept the OpenAI convention if the server sends it, but do
     # not require it (streams of other APIs simply end).
-    return chunk, "[DONE]", False
+    return StreamPlan(chunk, "[DONE]", False)
 
 
 def stream_info(
-    b: Builder,
-    stream: tuple[TypeExpr, str | None, bool],
-    body_params: list[Param],
+    report: Reporter,
+    stream: StreamPlan,
+    body_params: tuple[Param, ...],
     literals: dict[str, tuple[Any, ...]],
     result_kind: str,
     where: str,
 ) -> StreamInfo | None:
     """How the method streams: a boolean ``stream`` field, an enum field with an
     SSE value (``stream_format: "sse"``), or always (nothing else to return)."""
-    chunk_t, terminator, required_terminator = stream
-    common = dict(
-        chunk_annotation=chunk_t.annotation,
-        chunk_runtime=chunk_t.annotation,
-        terminator=terminator,
-        terminator_required=required_terminator,
+    common: dict[str, Any] = dict(
+        chunk=stream.chunk.node,
+        terminator=stream.terminator,
+        terminator_required=stream.terminator_required,
     )
     for p in body_params:
-        base = given(p.annotation)
-        if p.wire == "stream" and base in ("bool", "Optional[bool]"):
-            nullable = base.startswith("Optional[")
+        base = p.type.inner if isinstance(p.type, NotGivenOr) else p.type
+        if p.wire == "stream" and base in (_BOOL, Nullable(_BOOL)):
+            nullable = isinstance(base, Nullable)
+            off = Lit((False,))
             return StreamInfo(
                 **common,
                 param=p.name,
@@ -143,17 +167,14 @@ def stream_info(
                 param_nullable=nullable,
                 always=False,
                 on_value=True,
-                on_annotation="Literal[True]",
-                off_annotation=(
-                    "Optional[Literal[False]]" if nullable else "Literal[False]"
-                ),
-                any_annotation=base,
+                on_type=Lit((True,)),
+                off_type=Nullable(off) if nullable else off,
+                any_type=base,
             )
     for p in body_params:
         values = literals.get(p.name, ())
         on = next((v for v in values if v in _SSE_VALUES), None)
         if on is not None and len(values) > 1:
-            off = ", ".join(repr(v) for v in values if v != on)
             return StreamInfo(
                 **common,
                 param=p.name,
@@ -161,12 +182,12 @@ def stream_info(
                 param_nullable=False,
                 always=False,
                 on_value=on,
-                on_annotation=f"Literal[{on!r}]",
-                off_annotation=f"Literal[{off}]",
-                any_annotation=f"Literal[{', '.join(repr(v) for v in values)}]",
+                on_type=Lit((on,)),
+                off_type=Lit(tuple(v for v in values if v != on)),
+                any_type=Lit(values),
             )
     if result_kind != "none":
-        b.warn(
+        report.warn(
             where,
             "operation can stream but has no boolean 'stream' body field (nor an "
             "enum field with an 'sse' value); it never streams",
