@@ -113,7 +113,10 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
             got = fn(chunks)
             assert got == expected, f"{name} decoded {got} events, expected {expected}"
         times = interleaved(
-            {name: (lambda fn=fn: fn(chunks)) for name, fn in DECODERS.items()},
+            {
+                name: (lambda fn=fn, chunks=chunks: fn(chunks))
+                for name, fn in DECODERS.items()
+            },
             args.rounds,
         )
         ours_t = median(times["ours (iter_sse)"])

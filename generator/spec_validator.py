@@ -33,7 +33,7 @@ def validator_class(version: str) -> Any:
     def locating(cls: Any, suffix: tuple[str, ...] = ()) -> Any:
         # ``suffix``: the "default" validator is given the schema that holds
         # the default, while its errors are about the default value itself.
-        class Located(cls):  # type: ignore[misc, valid-type]
+        class Located(cls):  # type: ignore[misc]
             def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
                 # The spec node is the first SchemaPath argument (operation and
                 # path validators take the URL string first).
@@ -44,7 +44,9 @@ def validator_class(version: str) -> Any:
                     if not isinstance(err, OpenAPIValidationError):
                         err = OpenAPIValidationError.create_from(err)
                     if node is not None and not hasattr(err, "clientgen_parts"):
-                        err.clientgen_parts = tuple(node.parts) + suffix
+                        # Where the error is: read back by validate.py.
+                        located: Any = err
+                        located.clientgen_parts = tuple(node.parts) + suffix
                     yield err
 
             if hasattr(cls, "_get_schema_checker"):
@@ -97,7 +99,7 @@ def _crawled_meta_validator(base: Any) -> Any:
     """The whole-document meta-schema validator, on a crawled registry."""
     try:
         from jsonschema.validators import validator_for
-        from jsonschema_specifications import REGISTRY
+        from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
         from referencing.jsonschema import DRAFT202012
 
         schema = dict(base.schema_validator.schema)

@@ -102,7 +102,7 @@ DECODERS = [decode, decode_feed, decode_async]
 
 def split_at(raw: bytes, cuts: Iterable[int]) -> list[bytes]:
     points = [0, *sorted(cuts), len(raw)]
-    return [raw[a:b] for a, b in zip(points, points[1:])]
+    return [raw[a:b] for a, b in zip(points, points[1:], strict=False)]
 
 
 def bytewise(raw: bytes) -> list[bytes]:
