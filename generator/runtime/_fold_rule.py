@@ -54,24 +54,24 @@ from typing import Any, Iterable, Mapping
 
 __all__ = ["FoldRule", "FoldError"]
 
-_MERGE, _CONCAT, _APPEND, _JSON, _INDEX, _POS = range(6)
-_KINDS = {"concat": _CONCAT, "append": _APPEND, "json": _JSON}
+MERGE, CONCAT, APPEND, _JSON, INDEX, POS = range(6)
+_KINDS = {"concat": CONCAT, "append": APPEND, "json": _JSON}
 
 
 class FoldError(ValueError):
     """A fold rule that cannot be compiled, or a chunk the rule cannot fold."""
 
 
-class _Node:
+class Node:
     """The rule at one object of the answer: chunk key -> (answer key, kind, child, item key)."""
 
     __slots__ = ("keys",)
 
     def __init__(self) -> None:
-        self.keys: dict[str, tuple[str, int, _Node, str | None]] = {}
+        self.keys: dict[str, tuple[str, int, Node, str | None]] = {}
 
 
-_PLAIN = _Node()  # objects no rule reaches: every key merges the plain way
+PLAIN = Node()  # objects no rule reaches: every key merges the plain way
 
 
 def _split(path: str, what: str) -> list[tuple[str, bool]]:
@@ -104,14 +104,14 @@ def _mapping(value: Any, what: str) -> Mapping[str, Any]:
     return value
 
 
-class _Route:
+class Route:
     __slots__ = ("source", "target", "node", "skip")
 
     def __init__(
         self,
         source: tuple[str, ...],
         target: tuple[tuple[str, str | None], ...],
-        node: _Node,
+        node: Node,
         skip: frozenset[str],
     ) -> None:
         self.source = source
@@ -163,7 +163,7 @@ class FoldRule:
                 raise FoldError(
                     f"fold rule 'index': the key for {path!r} must be a string"
                 )
-            declare(path, _INDEX, key, "fold rule 'index'")
+            declare(path, INDEX, key, "fold rule 'index'")
         raw_routes = _mapping(
             rule.get("routes", {"*": [{"from": "", "to": ""}]}), "fold rule 'routes'"
         )
@@ -188,7 +188,7 @@ class FoldRule:
                 target, norm = _target(route.get("to", ""), what)
                 for j, (key, field) in enumerate(target):
                     if field is not None:
-                        declare(".".join([*_fmt(target[:j]), key]), _POS, None, what)
+                        declare(".".join([*_fmt(target[:j]), key]), POS, None, what)
                 skip = frozenset(_strings(route.get("skip", []), f"{what} 'skip'"))
                 parsed[event].append((source, target, norm, skip))
         renames = _mapping(rule.get("rename", {}), "fold rule 'rename'")
@@ -201,7 +201,7 @@ class FoldRule:
         self.root = _build(kinds, renames)
         self.routes = {
             event: tuple(
-                _Route(tuple(src), tuple(tgt), _node_at(self.root, norm), skip)
+                Route(tuple(src), tuple(tgt), _node_at(self.root, norm), skip)
                 for src, tgt, norm, skip in routes
             )
             for event, routes in parsed.items()
@@ -228,7 +228,7 @@ class FoldRule:
             if not segs or segs[-1][1]:
                 raise FoldError("fold rule 'set'/'default': a path must end in a field")
 
-    def routes_for(self, event: str) -> tuple[_Route, ...]:
+    def routes_for(self, event: str) -> tuple[Route, ...]:
         routes = self.routes.get(event)
         if routes is None:
             routes = self.routes.get("*", ())
@@ -272,12 +272,12 @@ def _target(path: Any, what: str) -> tuple[list[tuple[str, str | None]], str]:
 
 def _build(
     kinds: dict[str, tuple[int, str | None]], renames: Mapping[str, str]
-) -> _Node:
+) -> Node:
     """The node tree for every answer path the rule mentions."""
-    root = _Node()
+    root = Node()
     nodes = {"": root}
 
-    def node(path: str, origin: str) -> _Node:
+    def node(path: str, origin: str) -> Node:
         """The node at answer path ``path`` (``a[]``: an array's items), for rule ``origin``."""
         found = nodes.get(path)
         if found is not None:
@@ -287,22 +287,22 @@ def _build(
         key = last[:-2] if many else last
         parent = node(parent_path, origin)
         holder = parent_path + ("." if parent_path else "") + key
-        kind, item_key = kinds.get(holder, (_MERGE, None))
-        if many and kind not in (_INDEX, _POS):
+        kind, item_key = kinds.get(holder, (MERGE, None))
+        if many and kind not in (INDEX, POS):
             raise FoldError(
                 f"fold rule: {origin!r} goes through {key!r}, an array neither merged "
                 "by 'index' nor placed by a route"
             )
-        if not many and kind in (_INDEX, _POS):
+        if not many and kind in (INDEX, POS):
             raise FoldError(
                 f"fold rule: {origin!r} goes through the array {key!r}: write {key + '[]'!r}"
             )
-        if kind not in (_MERGE, _INDEX, _POS):
+        if kind not in (MERGE, INDEX, POS):
             raise FoldError(
                 f"fold rule: {origin!r} goes through {holder!r}, a {_name(kind)} value, "
                 "not an object"
             )
-        child = _Node()
+        child = Node()
         parent.keys[key] = (key, kind, child, item_key)
         nodes[path] = child
         return child
@@ -310,17 +310,17 @@ def _build(
     for path, (kind, item_key) in sorted(kinds.items()):
         parent_path, _, key = path.rpartition(".")
         parent = node(parent_path, path)
-        if kind in (_INDEX, _POS):
+        if kind in (INDEX, POS):
             node(path + "[]", path)
         elif key in parent.keys:
             raise FoldError(
                 f"fold rule: {path!r} is an object with rules inside, not {_name(kind)}"
             )
         else:
-            parent.keys[key] = (key, kind, _PLAIN, item_key)
+            parent.keys[key] = (key, kind, PLAIN, item_key)
     for path, new in renames.items():
         parent_path, _, key = path.rpartition(".")
-        entry = node(parent_path, path).keys.get(new, (new, _MERGE, _PLAIN, None))
+        entry = node(parent_path, path).keys.get(new, (new, MERGE, PLAIN, None))
         node(parent_path, path).keys[key] = (new, entry[1], entry[2], entry[3])
     return root
 
@@ -329,10 +329,10 @@ def _name(kind: int) -> str:
     return {v: k for k, v in _KINDS.items()}.get(kind, "merged")
 
 
-def _node_at(root: _Node, path: str) -> _Node:
+def _node_at(root: Node, path: str) -> Node:
     node = root
     for seg in path.split(".") if path else []:
         key = seg[:-2] if seg.endswith("[]") else seg
         entry = node.keys.get(key)
-        node = entry[2] if entry is not None else _PLAIN
+        node = entry[2] if entry is not None else PLAIN
     return node

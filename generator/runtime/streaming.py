@@ -40,7 +40,7 @@ from typing import (
 import httpx
 
 from ._ndjson import JSON_SEQ, SSE, LineDecoder, RecordTooLong, SeqDecoder
-from ._stream_core import _UNSET, OneOrTwo, StreamCore, Tolerate
+from ._stream_core import UNSET, OneOrTwo, StreamCore, Tolerate
 from .sse import SSEError, aiter_sse, iter_sse
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class Stream(OneOrTwo, StreamCore, Generic[T, R]):
 
     def get_final_response(self) -> R:
         """Consume the rest of the stream; return the operation's answer built from every chunk."""
-        if self._final is _UNSET:
+        if self._final is UNSET:
             folder = self._start_fold()
             try:
                 for record in self._records:
@@ -296,7 +296,7 @@ class AsyncStream(OneOrTwo, StreamCore, Generic[T, R]):
 
     async def get_final_response(self) -> R:
         """Consume the rest of the stream; return the operation's answer built from every chunk."""
-        if self._final is _UNSET:
+        if self._final is UNSET:
             folder = self._start_fold()
             try:
                 async for record in self._records:

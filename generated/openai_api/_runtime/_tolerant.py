@@ -23,7 +23,7 @@ import pydantic
 
 __all__ = ["tolerant_value", "read_tolerant"]
 
-# "openai_api._runtime._tolerant" logs as "openai_api": one logger per package.
+# "<package>._runtime._tolerant" logs as "<package>": one logger per package.
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 
 _NONE = type(None)

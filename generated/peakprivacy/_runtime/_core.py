@@ -35,7 +35,7 @@ from .errors import (
 
 __all__ = ["BaseClient", "log"]
 
-# "openai_api._runtime._base" logs as "openai_api": one logger per package.
+# "<package>._runtime._core" logs as "<package>": one logger per generated package.
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 
 # A stream call prefers the event stream but takes a JSON error: some servers

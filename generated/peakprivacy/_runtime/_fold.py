@@ -14,16 +14,16 @@ import json
 from typing import Any, Mapping
 
 from ._fold_rule import (
-    _APPEND,
-    _CONCAT,
-    _INDEX,
-    _MERGE,
-    _PLAIN,
-    _POS,
+    APPEND,
+    CONCAT,
+    INDEX,
+    MERGE,
+    PLAIN,
+    POS,
     FoldError,
     FoldRule,
-    _Node,
-    _Route,
+    Node,
+    Route,
 )
 
 __all__ = ["Folder", "FoldRule", "FoldError"]
@@ -51,7 +51,7 @@ class _Items(dict):  # type: ignore[type-arg]
     __slots__ = ()
 
 
-def _merge(acc: dict[str, Any], delta: Mapping[str, Any], node: _Node) -> None:
+def _merge(acc: dict[str, Any], delta: Mapping[str, Any], node: Node) -> None:
     """Fold one chunk object into the answer object ``acc`` (the hot loop)."""
     entries = node.keys
     for key, value in delta.items():
@@ -63,7 +63,7 @@ def _merge(acc: dict[str, Any], delta: Mapping[str, Any], node: _Node) -> None:
             elif type(value) is dict:
                 cur = acc.get(key)
                 if type(cur) is dict:
-                    _merge(cur, value, _PLAIN)
+                    _merge(cur, value, PLAIN)
                 else:
                     acc[key] = value
             else:
@@ -75,7 +75,7 @@ def _merge(acc: dict[str, Any], delta: Mapping[str, Any], node: _Node) -> None:
                 acc[name] = None
             continue
         cur = acc.get(name)
-        if kind == _CONCAT:
+        if kind == CONCAT:
             if type(value) is str:
                 if type(cur) is _Parts:
                     cur.append(value)
@@ -85,19 +85,19 @@ def _merge(acc: dict[str, Any], delta: Mapping[str, Any], node: _Node) -> None:
                     acc[name] = _Parts((value,))
             else:
                 acc[name] = value
-        elif kind == _MERGE:
+        elif kind == MERGE:
             if type(value) is dict:
                 if type(cur) is not dict:
                     cur = acc[name] = {}
                 _merge(cur, value, child)
             else:
                 acc[name] = value
-        elif kind == _INDEX or kind == _POS:
+        elif kind == INDEX or kind == POS:
             if type(value) is list:
                 if type(cur) is not _Items:
                     cur = acc[name] = _items(cur)
                 for pos, item in enumerate(value):
-                    if kind == _POS:
+                    if kind == POS:
                         k = pos
                     elif type(item) is dict:
                         k = item.get(item_key, len(cur))
@@ -112,7 +112,7 @@ def _merge(acc: dict[str, Any], delta: Mapping[str, Any], node: _Node) -> None:
                         cur[k] = item
             else:
                 acc[name] = value
-        elif kind == _APPEND:
+        elif kind == APPEND:
             if type(value) is list:
                 if type(cur) is list:
                     cur.extend(value)
@@ -164,7 +164,7 @@ class Folder:
                 source = {k: v for k, v in source.items() if k not in route.skip}
             _merge(self._place(route, payload), source, route.node)
 
-    def _place(self, route: _Route, payload: Any) -> dict[str, Any]:
+    def _place(self, route: Route, payload: Any) -> dict[str, Any]:
         acc = self.answer
         for key, field in route.target:
             cur = acc.get(key)

@@ -5,7 +5,7 @@
 ``client.models.with_streaming_response.list()`` is a context manager giving
 the same object with the body not read yet (an :class:`AsyncAPIResponse`,
 whose reads are awaited, on an async client). The names and shapes follow
-openai-python's, which users of LLM clients know.
+the official LLM SDKs', which their users know.
 
 The wrappers below only retype a method: the resource they wrap is already
 bound to a view of the client that answers with responses (see

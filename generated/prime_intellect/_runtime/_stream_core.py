@@ -36,10 +36,10 @@ Tolerate = Callable[[Any, "str | bytes", str], Any]
 
 __all__ = ["StreamCore", "OneOrTwo"]
 
-# "openai_api._runtime._stream_core" logs as "openai_api": one logger per package.
+# "<package>._runtime._stream_core" logs as "<package>": one logger per package.
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 
-_UNSET: Any = object()
+UNSET: Any = object()
 _NAME = {SSE: "event stream", JSON_LINES: "JSON Lines stream"}
 _UNIT = {SSE: "event", JSON_LINES: "line"}
 _from_json: Callable[[str | bytes], Any] | None = None
@@ -117,7 +117,7 @@ class StreamCore:
         # Records delivered as chunks, kept for a fold that may come later (_keep).
         self._seen: list[Any] | None = [] if spec.fold is not None else None
         self._folder: Folder | None = None
-        self._final: Any = _UNSET
+        self._final: Any = UNSET
         self._unknown: set[str] | None = None
         # One validator for every chunk, unless event names choose the type.
         self._parse = None if spec.events is not None else spec.parser("message")
