@@ -10,6 +10,7 @@ and tool-call arguments whole. Methods are found by HTTP method and path.
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any
 
 import pytest
@@ -293,3 +294,36 @@ async def test_openapi_32_item_schemas(
     ]
     answer = await final_of(await call(create, prompt="p", stream=True))
     assert (type(answer).__name__, answer.id, answer.text) == ("Answer", "a", "Hello")
+
+
+@ASYNC
+async def test_a_folded_answer_that_drifted_is_read_like_a_drifted_body(
+    pkg: Any,
+    server: LocalServer,
+    caplog: pytest.LogCaptureFixture,
+    is_async: bool,
+) -> None:
+    """No chunk carries ``created``, which the answer requires: kept as sent, and reported."""
+    chunks = chat_chunks()
+    for chunk in chunks:
+        del chunk["created"]
+    server.route("POST", "/chunk/chat", sse_body(chunks))
+    api = client(pkg, server, is_async)
+    create = method_for(api, "POST", "/chunk/chat")
+    caplog.set_level(logging.WARNING)
+    final = await final_of(
+        await call(create, model="m", messages=MESSAGES, stream=True)
+    )
+    check_chat(final)
+    assert final.created is None
+    (warning,) = [
+        r.getMessage() for r in caplog.records if "(folded)" in r.getMessage()
+    ]
+    assert "ChatCompletion at /created: the required int is missing" in warning
+
+    strict = method_for(
+        api.with_options(strict_response_validation=True), "POST", "/chunk/chat"
+    )
+    stream = await call(strict, model="m", messages=MESSAGES, stream=True)
+    with pytest.raises(pkg.APIResponseValidationError, match="does not match"):
+        await final_of(stream)

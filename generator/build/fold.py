@@ -150,7 +150,9 @@ def _read(data: Mapping[str, Any], schema: Any, out: _Shape, depth: int) -> None
         out.literals.extend(v for v in values if v is not None)
         return
     types = schema.get("type")
-    kinds = {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+    kinds = {
+        t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)
+    }
     out.nullable |= "null" in kinds
     objects = 0
     for key in ("oneOf", "anyOf"):
@@ -226,117 +228,114 @@ class _Deriver:
         return out
 
     def objects(
-        self, chunk: _Shape, answer: _Shape, cpath: str, apath: str, depth: int
+        self, chunk: _Shape, answer: _Shape, at: _At, present: bool = True
     ) -> None:
+        """Pair the properties of a chunk object and the answer object it builds.
+
+        ``present``: the answer object is there whenever its parent is (the
+        root, an array's item, or a required property all the way up), so
+        ``set`` and ``default`` may write into it without creating it.
+        """
         key = (chunk.ref or "", answer.ref or "")
-        if depth > _MAX_DEPTH or (all(key) and key in self.stack):
+        if at.depth > _MAX_DEPTH or (all(key) and key in self.stack):
             return  # recursive schemas: each pair once per branch
         self.stack.add(key)
         try:
-            self._objects(chunk, answer, cpath, apath, depth)
+            self._objects(chunk, answer, at, present)
         finally:
             self.stack.discard(key)
 
-    def _objects(
-        self, chunk: _Shape, answer: _Shape, cpath: str, apath: str, depth: int
-    ) -> None:
+    def _objects(self, chunk: _Shape, answer: _Shape, at: _At, present: bool) -> None:
+        depth = at.depth + 1
         pairs = [(k, k) for k in chunk.props if k in answer.props]
         for ck, ak in self._renamed(chunk, answer, depth):
             pairs.append((ck, ak))
-            self.rename[_join(apath, ck)] = ak
-        paired = {ak for _, ak in pairs}
+            self.rename[_join(at.answer, ck)] = ak
+        required = answer.required if not answer.is_union else frozenset()
         for ck, ak in pairs:
             self.pair(
-                ck,
-                _shape(self.data, chunk.props[ck], depth + 1),
+                _shape(self.data, chunk.props[ck], depth),
                 ak,
-                _shape(self.data, answer.props[ak], depth + 1),
-                _join(cpath, ck),
-                _join(apath, ak),
-                answer.required if not answer.is_union else frozenset(),
-                depth,
+                _shape(self.data, answer.props[ak], depth),
+                _At(_join(at.chunk, ck), _join(at.answer, ak), depth),
+                present and ak in required,
             )
-        if answer.is_union:
+        if answer.is_union or not present:
             return
         for ak, schema in answer.props.items():
-            path = _join(apath, ak)
-            a = _shape(self.data, schema, depth + 1)
-            if (
-                len(a.literals) == 1
-                and not a.nullable
-                and isinstance(a.literals[0], (str, int, float, bool))
-            ):
-                c = _shape(self.data, chunk.props[ak], depth + 1) if ak in chunk.props else None
+            path = _join(at.answer, ak)
+            a = _shape(self.data, schema, depth)
+            value = a.literals[0] if len(a.literals) == 1 else None
+            if isinstance(value, (str, int, float, bool)) and not a.nullable:
+                c = (
+                    _shape(self.data, chunk.props[ak], depth)
+                    if ak in chunk.props
+                    else None
+                )
                 if c is None or c.literals != a.literals:
-                    self.set[path] = a.literals[0]
-                continue
-            if ak in answer.required and a.nullable and path not in self.default:
-                if ak not in paired or path not in self.concat:
-                    self.default[path] = None
+                    self.set[path] = value
+            elif ak in required and a.nullable and path not in self.default:
+                self.default[path] = None
 
-    def _renamed(self, chunk: _Shape, answer: _Shape, depth: int) -> list[tuple[str, str]]:
+    def _renamed(
+        self, chunk: _Shape, answer: _Shape, depth: int
+    ) -> list[tuple[str, str]]:
         """Chunk objects without a namesake, each paired with the answer object most like it."""
         out: list[tuple[str, str]] = []
-        free = [
-            k
+        free = {
+            k: set(a.props)
             for k in answer.props
-            if k not in chunk.props and _shape(self.data, answer.props[k], depth + 1).is_object
-        ]
+            if k not in chunk.props
+            and (a := _shape(self.data, answer.props[k], depth)).is_object
+        }
         for ck, schema in chunk.props.items():
-            if ck in answer.props or not free:
+            c = _shape(self.data, schema, depth)
+            if ck in answer.props or not free or not c.is_object:
                 continue
-            c = _shape(self.data, schema, depth + 1)
-            if not c.is_object:
-                continue
-            scored = sorted(
-                (
-                    -len(set(c.props) & set(_shape(self.data, answer.props[ak], depth + 1).props)),
-                    i,
-                    ak,
-                )
-                for i, ak in enumerate(free)
+            shared, best = max(
+                (len(set(c.props) & props), ak) for ak, props in free.items()
             )
-            best_score, _, best = scored[0]
-            if best_score < 0:
+            if shared:
                 out.append((ck, best))
-                free.remove(best)
+                del free[best]
         return out
 
-    def pair(
-        self,
-        ck: str,
-        c: _Shape,
-        ak: str,
-        a: _Shape,
-        cpath: str,
-        apath: str,
-        required: frozenset[str],
-        depth: int,
-    ) -> None:
+    def pair(self, c: _Shape, ak: str, a: _Shape, at: _At, required: bool) -> None:
+        """Pair the chunk's value and the answer's at ``at`` (``required``: surely present)."""
         if ak in JOINED and c.string and (a.string or a.anything):
-            self.concat.append(apath)
+            self.concat.append(at.answer)
             if ak in TEXT:
-                self.text.append(cpath)
-            if ak in required:
-                self.default[apath] = None if a.nullable else ""
+                self.text.append(at.chunk)
+            if required:
+                self.default[at.answer] = None if a.nullable else ""
             return
         if c.is_object and a.is_object:
-            self.objects(c, a, cpath, apath, depth + 1)
+            self.objects(c, a, at, required)
             return
         if c.items and a.items:
-            citem = _shape(self.data, c.items[0], depth + 1)
-            aitem = _shape(self.data, a.items[0], depth + 1)
+            citem = _shape(self.data, c.items[0], at.depth + 1)
+            aitem = _shape(self.data, a.items[0], at.depth + 1)
             index = citem.props.get("index")
             if (
                 citem.is_object
                 and index is not None
-                and _shape(self.data, index, depth + 1).number
+                and _shape(self.data, index, at.depth + 1).number
             ):
-                self.index[apath] = "index"
+                self.index[at.answer] = "index"
                 if aitem.is_object:
-                    self.objects(citem, aitem, cpath + "[]", apath + "[]", depth + 1)
+                    items = _At(at.chunk + "[]", at.answer + "[]", at.depth + 1)
+                    self.objects(citem, aitem, items, True)
             else:
-                self.append.append(apath)
+                self.append.append(at.answer)
+
+
+@dataclass(frozen=True)
+class _At:
+    """Where the walk is: the chunk path, the answer path, the depth."""
+
+    chunk: str
+    answer: str
+    depth: int
 
 
 def _join(path: str, key: str) -> str:
@@ -357,7 +356,7 @@ def derive(data: Mapping[str, Any], chunk: Any, answer: Any) -> Fold:
             "response by their schemas",
         )
     deriver = _Deriver(data)
-    deriver.objects(c, a, "", "", 0)
+    deriver.objects(c, a, _At("", "", 0))
     if not deriver.text:
         return Fold(
             None,

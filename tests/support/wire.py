@@ -33,39 +33,27 @@ def chat_chunk(
     }
 
 
-def chat_chunks(tool: bool = True) -> list[dict[str, Any]]:
-    """Text "Hel" + "lo", optionally a tool call in fragments, then usage."""
+def chat_chunks(tool: bool = True, full: bool = False) -> list[dict[str, Any]]:
+    """Text "Hel" + "lo", optionally a tool call in fragments, then usage.
+
+    ``full``: every delta carries the role and every tool-call fragment its id,
+    type and name again, as TGI's schema requires (they are kept, not joined).
+    """
+    role = {"role": "assistant"} if full else {}
     chunks = [
         chat_chunk({"role": "assistant", "content": ""}),
-        chat_chunk({"content": "Hel"}),
-        chat_chunk({"content": "lo"}),
+        chat_chunk({**role, "content": "Hel"}),
+        chat_chunk({**role, "content": "lo"}),
     ]
     if tool:
-        chunks += [
-            chat_chunk(
-                {
-                    "tool_calls": [
-                        {
-                            "index": 0,
-                            "id": "call_1",
-                            "type": "function",
-                            "function": {"name": "weather", "arguments": ""},
-                        }
-                    ]
-                }
-            ),
-            chat_chunk(
-                {"tool_calls": [{"index": 0, "function": {"arguments": '{"ci'}}]}
-            ),
-            chat_chunk(
-                {
-                    "tool_calls": [
-                        {"index": 0, "function": {"arguments": 'ty": "Bern"}'}}
-                    ]
-                }
-            ),
-        ]
-    chunks.append(chat_chunk({}, "tool_calls" if tool else "stop"))
+        first = {"id": "call_1", "type": "function"}
+        for n, args in enumerate(["", '{"ci', 'ty": "Bern"}']):
+            call: dict[str, Any] = {"index": 0, "function": {"arguments": args}}
+            if n == 0 or full:
+                call.update(first)
+                call["function"]["name"] = "weather"
+            chunks.append(chat_chunk({**role, "tool_calls": [call]}))
+    chunks.append(chat_chunk({**role}, "tool_calls" if tool else "stop"))
     chunks.append({**chat_chunk({}), "choices": [], "usage": USAGE})
     return chunks
 
