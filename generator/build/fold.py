@@ -10,17 +10,19 @@ roots, pairing what corresponds:
   with no counterpart (``delta``) is paired with the answer's unmatched
   object property sharing most property names with it (``message``): a
   ``rename``;
-* arrays on both sides whose chunk items are objects with an integer
+* arrays on both sides whose chunk items are objects with a numeric
   ``index`` merge their items by it (``choices``, ``tool_calls``); other
   arrays ``append`` (per-token logprobs, images);
 * strings on both sides named as text (:data:`JOINED`: ``content``,
-  ``text``, ``arguments``...) are joined (``concat``); those named
-  :data:`TEXT` are also what ``text_stream`` yields. Any other value is kept
-  (the last non-null one: ids, ``finish_reason``, ``usage``);
+  ``text``, ``arguments``...) are joined (``concat``); the outermost ones
+  named :data:`TEXT` are what ``text_stream`` yields. Any other value is
+  kept (the last non-null one: ids, ``finish_reason``, ``usage``);
 * an answer property that can hold one value only (``object:
   chat.completion``) is ``set`` to it; a required one that no chunk may
   carry gets a ``default`` (``null`` where it may be null, ``""`` for joined
-  text).
+  text), in answer objects that are surely there (the root, an array's
+  items, required properties of those), so that neither creates an object
+  no chunk sent.
 
 A rule is derived only when something is joined as text: chunk and answer
 then describe the same thing, piece by piece and whole. Streams of typed
@@ -51,10 +53,9 @@ _MAX_DEPTH = 12
 
 @dataclass(frozen=True)
 class Fold:
-    """A stream's fold rule, or why it has none (``origin``: ``"declared"``, ``"derived"``)."""
+    """A derived fold rule, or why there is none."""
 
     rule: dict[str, Any] | None
-    origin: str
     reason: str = ""
 
 
@@ -347,11 +348,10 @@ def derive(data: Mapping[str, Any], chunk: Any, answer: Any) -> Fold:
     c = _shape(data, chunk)
     a = _shape(data, answer)
     if not c.is_object or not a.is_object:
-        return Fold(None, "derived", "the chunk or the response is not an object")
+        return Fold(None, "the chunk or the response is not an object")
     if c.is_union:
         return Fold(
             None,
-            "derived",
             "the chunks are a union of event types, which cannot be matched to the "
             "response by their schemas",
         )
@@ -360,7 +360,6 @@ def derive(data: Mapping[str, Any], chunk: Any, answer: Any) -> Fold:
     if not deriver.text:
         return Fold(
             None,
-            "derived",
             "no text field (" + ", ".join(TEXT) + ") of the chunk has a namesake in "
             "the response",
         )
@@ -372,5 +371,5 @@ def derive(data: Mapping[str, Any], chunk: Any, answer: Any) -> Fold:
     try:
         FoldRule(rule)
     except FoldError as exc:  # the schemas paired in a way the runtime cannot fold
-        return Fold(None, "derived", f"the derived rule does not hold ({exc})")
-    return Fold(rule, "derived")
+        return Fold(None, f"the derived rule does not hold ({exc})")
+    return Fold(rule)

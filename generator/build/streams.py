@@ -118,7 +118,9 @@ def find_stream(
             found = _sse(data, str(ctype), media, mwhere, fern)
         else:
             found = _lines(data, str(ctype), media, mwhere, fern)
-        found = replace(found, declared_fold=_declared_fold(op, op_where, media, mwhere))
+        found = replace(
+            found, declared_fold=_declared_fold(op, op_where, media, mwhere)
+        )
     if found is not None or fern is None:
         return found, others
     # Fern declares the stream on the operation; the media type is JSON.
@@ -271,10 +273,10 @@ def _envelopes(data: Mapping[str, Any], schema: Any, where: str) -> _Found | Non
         typed = [e for e in found if e.done is None]
         named = [e for e in typed if e.event is not None]
         if typed and len(named) == len(typed):
-            events = tuple(
-                (str(e.event), e.data or Item({}, e.where)) for e in named
-            )
-            return None, events, done, None
+            events: dict[str, Item] = {}
+            for e in named:  # an event named twice keeps its first schema
+                events.setdefault(str(e.event), e.data or Item({}, e.where))
+            return None, tuple(events.items()), done, None
         datas = [e.data for e in typed if e.data is not None]
         if len(datas) == 1:
             return datas[0], (), done, None
@@ -382,7 +384,9 @@ class _Fern:
     where: str
 
 
-def _fern(data: Mapping[str, Any], op: Mapping[str, Any], op_where: str) -> _Fern | None:
+def _fern(
+    data: Mapping[str, Any], op: Mapping[str, Any], op_where: str
+) -> _Fern | None:
     value = op.get("x-fern-streaming")
     where = op_where + "/x-fern-streaming"
     if value is True:
@@ -394,7 +398,11 @@ def _fern(data: Mapping[str, Any], op: Mapping[str, Any], op_where: str) -> _Fer
     condition = value.get("stream-condition")
     if isinstance(condition, str):
         # "$request.stream" names the body field.
-        condition = condition.split(".", 1)[1] if condition.startswith("$request.") else condition
+        condition = (
+            condition.split(".", 1)[1]
+            if condition.startswith("$request.")
+            else condition
+        )
     else:
         condition = None
 
