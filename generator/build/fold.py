@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..openapi import deref
-from ..runtime._fold_rule import FoldError, FoldRule
 
 # Strings joined across chunks; the first ones are the text deltas.
 TEXT = ("content", "text", "response")
@@ -77,11 +76,25 @@ def declared(value: Any) -> tuple[dict[str, Any] | None, str | None]:
     bad = _not_json(value, "")
     if bad is not None:
         return None, f"x-stream-fold: {bad}"
-    try:
-        FoldRule(value)
-    except FoldError as exc:
-        return None, f"x-stream-fold is not a valid fold rule: {exc}"
+    problem = _check(value)
+    if problem is not None:
+        return None, f"x-stream-fold is not a valid fold rule: {problem}"
     return json.loads(json.dumps(value)), None
+
+
+def _check(rule: Mapping[str, Any]) -> str | None:
+    """What the runtime says is wrong with ``rule``, or None.
+
+    The runtime's own checker decides; it is imported on first use (see
+    ``streams.stream_format``).
+    """
+    from ..runtime._fold_rule import FoldError, FoldRule
+
+    try:
+        FoldRule(rule)
+    except FoldError as exc:
+        return str(exc)
+    return None
 
 
 def _not_json(value: Any, at: str) -> str | None:
@@ -368,8 +381,7 @@ def derive(data: Mapping[str, Any], chunk: Any, answer: Any) -> Fold:
     depth = min(p.count(".") for p in deriver.text)
     deriver.text = [p for p in deriver.text if p.count(".") == depth]
     rule = deriver.rule()
-    try:
-        FoldRule(rule)
-    except FoldError as exc:  # the schemas paired in a way the runtime cannot fold
-        return Fold(None, f"the derived rule does not hold ({exc})")
+    problem = _check(rule)
+    if problem is not None:  # the schemas paired in a way the runtime cannot fold
+        return Fold(None, f"the derived rule does not hold ({problem})")
     return Fold(rule)

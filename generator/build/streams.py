@@ -32,8 +32,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping, Optional
 
 from ..openapi import child, deref, mapping
-from ..runtime._ndjson import JSON_LINES, SSE
-from ..runtime._ndjson import stream_format as _runtime_format
 
 DONE = "[DONE]"
 EVENT_STREAM = "text/event-stream"
@@ -84,9 +82,16 @@ class StreamSource:
 
 
 def stream_format(content_type: str) -> str | None:
-    """The runtime's wire format for a media type, or None for a body sent in one piece."""
+    """The runtime's wire format for a media type, or None for a body sent in one piece.
+
+    The runtime's own table decides (what it cannot decode is no stream).
+    It is imported on first use: importing the runtime costs a command ~0.15 s,
+    and most commands never build.
+    """
+    from ..runtime._ndjson import stream_format as runtime_format
+
     try:
-        return _runtime_format(str(content_type))
+        return runtime_format(str(content_type))
     except ValueError:
         return None
 
@@ -114,7 +119,7 @@ def find_stream(
         if found is not None:
             others.append(mwhere)
             continue
-        if fmt == SSE:
+        if str(ctype).split(";", 1)[0].strip().lower() == EVENT_STREAM:
             found = _sse(data, str(ctype), media, mwhere, fern)
         else:
             found = _lines(data, str(ctype), media, mwhere, fern)
@@ -132,7 +137,7 @@ def find_stream(
         untyped = None if item else "the media type has no schema"
         return (
             StreamSource(
-                EVENT_STREAM if fern.format == SSE else JSON_LINES_TYPE,
+                fern.media_type,
                 fern.where,
                 FERN,
                 item,
@@ -376,7 +381,7 @@ def _lines(
 
 @dataclass(frozen=True)
 class _Fern:
-    format: str
+    media_type: str  # text/event-stream (format: sse) or JSON Lines
     terminator: str | None
     condition: str | None
     chunk: Item | None
@@ -390,10 +395,11 @@ def _fern(
     value = op.get("x-fern-streaming")
     where = op_where + "/x-fern-streaming"
     if value is True:
-        return _Fern(JSON_LINES, None, None, None, None, where)
+        return _Fern(JSON_LINES_TYPE, None, None, None, None, where)
     if not isinstance(value, Mapping):
         return None
-    fmt = SSE if str(value.get("format", "json")).lower() == "sse" else JSON_LINES
+    sse = str(value.get("format", "json")).lower() == "sse"
+    fmt = EVENT_STREAM if sse else JSON_LINES_TYPE
     terminator = value.get("terminator")
     condition = value.get("stream-condition")
     if isinstance(condition, str):
