@@ -156,10 +156,9 @@ class StreamInfo:
     # the runtime's format) that builds it; None: the stream does not fold.
     final: Optional[TypeNode] = None
     fold: Optional[str] = None
-    # The flag's default streams (Ollama's ``stream: true``): a call that does
-    # not ask for a stream sends ``off_value``.
+    # The boolean flag's default streams (Ollama's ``stream: true``): the call
+    # sends ``false`` unless asked for a stream.
     send_off: bool = False
-    off_value: Any = False
     # Body fields always sent: a stream-only variant's flag (``stream: true``).
     send_always: tuple[tuple[str, Any], ...] = ()
 

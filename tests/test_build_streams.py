@@ -382,11 +382,7 @@ def test_the_fixture_methods_stream_as_their_conventions_say() -> None:
         "text/event-stream",
     )
     lines = by_path["/ndjson/chat"].stream
-    assert (lines.media_type, lines.send_off, lines.off_value) == (
-        "application/x-ndjson",
-        True,
-        False,
-    )
+    assert (lines.media_type, lines.send_off) == ("application/x-ndjson", True)
     only = by_path["/conversations/stream"]
     assert only.stream.always and only.stream.send_always == (("stream", True),)
     assert "stream" not in {p.wire for p in only.params}

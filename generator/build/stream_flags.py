@@ -103,7 +103,6 @@ def _selected(
             off_type=Nullable(off) if nullable else off,
             any_type=base,
             send_off=default is True,
-            off_value=False,
         )
     for p in body.params:
         values = body.literals.get(p.name, ())
