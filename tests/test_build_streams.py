@@ -469,3 +469,31 @@ def test_an_undeclared_stream_warning_shows_an_overlay_that_works(
     stream = methods(api)["/undeclared/chat"].stream
     assert stream is not None and stream.param == "stream" and stream.fold is not None
     assert load_spec(FIXTURES / "streams.yaml")  # the spec itself is untouched
+
+
+def test_event_names_and_declared_rules_reach_code_only_as_literals(
+    tmp_path: Path,
+) -> None:
+    """Spec text in event names and fold rules cannot become code."""
+    from generator import pipeline
+    from generator.write import write_packages
+    from tests.support.operations import descriptor_for
+    from tests.support.packages import load_package
+
+    hostile = '"}); import os; os.system("x") #'
+    data = base_spec()
+    events = data["components"]["schemas"]["MessageStreamEvents"]["oneOf"]
+    events[0]["properties"]["event"] = {"const": hostile}
+    media = data["paths"]["/messages"]["post"]["responses"]["200"]["content"]
+    rule = media["text/event-stream"]["x-stream-fold"]
+    rule["routes"][hostile] = rule["routes"].pop("message_start")
+    rule["set"] = {"id": hostile}
+    spec = tmp_path / "streams.yaml"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    api, files = pipeline.generate_one(load_spec(spec))
+    write_packages({api.package: files}, tmp_path / "out")
+    pkg = load_package(tmp_path / "out" / api.package)
+    spec_ = descriptor_for(pkg.Streams(api_key="k"), "POST", "/messages").stream
+    assert hostile in spec_.events
+    assert spec_.fold["routes"][hostile] == [{"from": "message", "to": ""}]
+    assert spec_.fold["set"] == {"id": hostile}

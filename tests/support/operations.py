@@ -54,6 +54,12 @@ def method_for(client: Any, http_method: str, path: str) -> Callable[..., Any]:
     return found[0]
 
 
+def descriptor_for(client: Any, http_method: str, path: str) -> Any:
+    """The :class:`Operation` descriptor of the method that sends ``http_method path``."""
+    bound: Any = method_for(client, http_method, path)
+    return _descriptor(bound.__func__)
+
+
 def _descriptor(func: Callable[..., Any]) -> Any:
     """The Operation the method's code names, if any."""
     code = getattr(func, "__code__", None)
