@@ -54,6 +54,11 @@ class Code(str, enum.Enum):
     NAME_INVALID = "name-invalid"
     PARAMETER_UNSUPPORTED = "parameter-unsupported"
     STREAM_UNTYPED = "stream-untyped"
+    STREAM_UNSELECTABLE = "stream-unselectable"  # nothing in the request selects it
+    STREAM_UNDECLARED = "stream-undeclared"  # a 'stream' flag without a stream response
+    STREAM_IGNORED = "stream-ignored"  # a second stream media type
+    STREAM_NO_FOLD = "stream-no-fold"  # get_final_response() unavailable
+    STREAM_FOLD_INVALID = "stream-fold-invalid"  # x-stream-fold is not a fold rule
     SCHEMA_UNSUPPORTED = "schema-unsupported"
     SCHEMA_TOO_DEEP = "schema-too-deep"
     GENERATOR_BUG = "generator-bug"

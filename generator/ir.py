@@ -9,6 +9,7 @@ dataclasses throughout.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -130,7 +131,7 @@ class Param:
 
 @dataclass(frozen=True)
 class StreamInfo:
-    """How a method streams."""
+    """How a method streams, and what the stream folds into."""
 
     chunk: TypeNode  # the type of one item (also given to the runtime)
     terminator: Optional[str]
@@ -147,11 +148,33 @@ class StreamInfo:
     on_type: Optional[TypeNode] = None
     off_type: Optional[TypeNode] = None
     any_type: Optional[TypeNode] = None
+    media_type: str = "text/event-stream"  # the wire format's media type
+    # SSE event name -> its data's type, for streams whose event names say
+    # what each event is (``chunk`` is then their union)
+    events: tuple[tuple[str, TypeNode], ...] = ()
+    # What ``get_final_response()`` returns, and the fold rule (JSON text, in
+    # the runtime's format) that builds it; None: the stream does not fold.
+    final: Optional[TypeNode] = None
+    fold: Optional[str] = None
+    # The boolean flag's default streams (Ollama's ``stream: true``): the call
+    # sends ``false`` unless asked for a stream.
+    send_off: bool = False
+    # Body fields always sent: a stream-only variant's flag (``stream: true``).
+    send_always: tuple[tuple[str, Any], ...] = ()
 
     @property
     def off_argument(self) -> Optional[TypeNode]:
         """The argument's type in the overload that does not stream (it may be left out)."""
         return NotGivenOr(self.off_type) if self.off_type is not None else None
+
+    @property
+    def fold_rule(self) -> Optional[dict[str, Any]]:
+        """The fold rule as data, for the template to write."""
+        return None if self.fold is None else dict(json.loads(self.fold))
+
+    @property
+    def event_stream(self) -> bool:
+        return self.media_type == "text/event-stream"
 
 
 @dataclass(frozen=True)
@@ -204,7 +227,7 @@ class Method:
         """What a streaming call returns (``Stream[Chunk]``), if the method streams."""
         if self.stream is None:
             return None
-        return StreamOf(self.stream.chunk, asynchronous)
+        return StreamOf(self.stream.chunk, asynchronous, self.stream.final)
 
     def either(self, asynchronous: bool) -> TypeNode:
         """What a call returns when whether it streams is not known statically."""

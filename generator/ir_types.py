@@ -17,7 +17,7 @@ Nodes hold only identifiers checked here and JSON scalars written with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Union
+from typing import Iterator, Optional, Union
 
 from .names import is_identifier
 
@@ -172,10 +172,12 @@ class NotGivenOr:
 
 @dataclass(frozen=True)
 class StreamOf:
-    """What a streaming call returns: ``Stream[X]`` or ``AsyncStream[X]``."""
+    """What a streaming call returns: ``Stream[X]`` or ``AsyncStream[X]``, or
+    ``Stream[X, Final]`` when the stream folds into ``Final``."""
 
     chunk: TypeNode
     asynchronous: bool = False
+    final: Optional[TypeNode] = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,8 @@ def annotation(node: TypeNode) -> str:
         return f"Union[{annotation(node.inner)}, NotGiven]"
     if isinstance(node, StreamOf):
         stream = "AsyncStream" if node.asynchronous else "Stream"
+        if node.final is not None:
+            return f"{stream}[{annotation(node.chunk)}, {annotation(node.final)}]"
         return f"{stream}[{annotation(node.chunk)}]"
     if isinstance(node, RequiredKey):
         return f"Required[{annotation(node.inner)}]"
@@ -262,7 +266,7 @@ def children(node: TypeNode) -> tuple[TypeNode, ...]:
     if isinstance(node, Tagged):
         return node.members
     if isinstance(node, StreamOf):
-        return (node.chunk,)
+        return (node.chunk,) if node.final is None else (node.chunk, node.final)
     if isinstance(node, (Nullable, NotGivenOr, RequiredKey)):
         return (node.inner,)
     return ()

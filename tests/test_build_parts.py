@@ -6,16 +6,19 @@ tests build a few dicts instead of a whole API.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from generator.build.expr import PARAM, RESPONSE, Site
 from generator.build.imports import sections
-from generator.build.params import parameters, request_body
-from generator.build.responses import responses, stream_info, stream_of
+from generator.build.params import BodyPlan, parameters, request_body
+from generator.build.responses import responses
 from generator.build.schemas import Prop, Reporter, SchemaReader
+from generator.build.stream_flags import stream_info
 from generator.build.types import TypeBuilder
+from generator.errors import Code
 from generator.ir import ImportLine, Param
 from generator.ir_types import (
     ANY,
@@ -291,26 +294,41 @@ def test_json_results_are_unioned_and_an_empty_2xx_makes_them_optional() -> None
     assert plan.result.node == Nullable(UnionOf((Prim("int"), Prim("str"))))
 
 
+def _stream_site(op: dict[str, Any]) -> Site:
+    return Site("/op", {}, "#/paths/~1op", op, "#/paths/~1op/post", "Op")
+
+
 def test_streams_and_how_a_method_selects_them() -> None:
     tb, report = types_for({"Chunk": {"type": "object", "properties": {}}})
-    media = {"schema": {"$ref": "#/Chunk"}}
-    stream = stream_of(tb, report, media, "#/m", "Op")
-    assert (stream.chunk.node, stream.terminator, stream.terminator_required) == (
+    op: dict[str, Any] = {
+        "responses": {
+            "200": {
+                "content": {
+                    "application/json": {"schema": {"type": "integer"}},
+                    "text/event-stream": {"schema": {"$ref": "#/Chunk"}},
+                }
+            }
+        }
+    }
+    plan = responses(tb, report, op, "#/paths/~1op/post", "Op")
+    assert plan.stream is not None
+    source = plan.stream.source
+    assert (plan.stream.chunk.node, source.terminator, source.terminator_required) == (
         Ref("Chunk"),
         "[DONE]",
         False,
     )
-    declared = stream_of(
-        tb,
-        report,
-        {"x-event-data-schema": {}, "x-stream-terminator": "END"},
-        "#/m",
-        "Op",
-    )
-    assert (declared.chunk.node, declared.terminator_required) == (ANY, True)
+    op["responses"]["200"]["content"]["text/event-stream"] = {
+        "x-event-data-schema": {},
+        "x-stream-terminator": "END",
+    }
+    declared = responses(tb, report, op, "#/paths/~1op/post", "Op").stream
+    assert declared is not None
+    assert (declared.chunk.node, declared.source.terminator_required) == (ANY, True)
 
+    site = _stream_site(op)
     flag = Param("stream", "stream", "body", NotGivenOr(Nullable(Prim("bool"))), False)
-    info = stream_info(report, stream, (flag,), {}, "json", "#/op")
+    info = stream_info(tb.reader, report, plan, BodyPlan("json", (flag,)), site)
     assert info is not None
     assert (info.on_type, info.off_type, info.any_type) == (
         Lit((True,)),
@@ -320,7 +338,8 @@ def test_streams_and_how_a_method_selects_them() -> None:
     assert info.off_argument == NotGivenOr(Nullable(Lit((False,))))
 
     fmt = Param("fmt", "fmt", "body", NotGivenOr(Lit(("json", "sse"))), False)
-    info = stream_info(report, stream, (fmt,), {"fmt": ("json", "sse")}, "json", "#/op")
+    body = BodyPlan("json", (fmt,), literals={"fmt": ("json", "sse")})
+    info = stream_info(tb.reader, report, plan, body, site)
     assert info is not None
     assert (info.on_value, info.on_type, info.off_type) == (
         "sse",
@@ -328,9 +347,11 @@ def test_streams_and_how_a_method_selects_them() -> None:
         Lit(("json",)),
     )
 
-    assert stream_info(report, stream, (), {}, "json", "#/op") is None
+    assert stream_info(tb.reader, report, plan, BodyPlan("json"), site) is None
     assert "never streams" in report.warnings[-1].message
-    always = stream_info(report, stream, (), {}, "none", "#/op")
+    assert report.warnings[-1].code is Code.STREAM_UNSELECTABLE
+    only = replace(plan, kind="none")
+    always = stream_info(tb.reader, report, only, BodyPlan(None), site)
     assert always is not None and always.always
 
 

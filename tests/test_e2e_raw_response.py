@@ -265,12 +265,12 @@ async def main() -> None:
 EXPECTED = [
     "openai_api._runtime._response.APIResponse[openai_api.types.model_list.ModelList]",
     "openai_api.types.model_list.ModelList",
-    "openai_api._runtime.streaming.Stream[openai_api.types.chat_completion_chunk.ChatCompletionChunk, Any]",
+    "openai_api._runtime.streaming.Stream[openai_api.types.chat_completion_chunk.ChatCompletionChunk, openai_api.types.chat_completion.ChatCompletion]",
     "openai_api.types.chat_completion.ChatCompletion",
     "openai_api.types.model.Model",
     "openai_api.types.model.Model",
-    "openai_api._runtime._response.AsyncAPIResponse[openai_api._runtime.streaming.AsyncStream[openai_api.types.chat_completion_chunk.ChatCompletionChunk, Any]]",
-    "openai_api._runtime.streaming.AsyncStream[openai_api.types.chat_completion_chunk.ChatCompletionChunk, Any]",
+    "openai_api._runtime._response.AsyncAPIResponse[openai_api._runtime.streaming.AsyncStream[openai_api.types.chat_completion_chunk.ChatCompletionChunk, openai_api.types.chat_completion.ChatCompletion]]",
+    "openai_api._runtime.streaming.AsyncStream[openai_api.types.chat_completion_chunk.ChatCompletionChunk, openai_api.types.chat_completion.ChatCompletion]",
 ]
 
 

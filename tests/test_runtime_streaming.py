@@ -371,23 +371,23 @@ def sync(o: openai_api.OpenAI, p: pienteger.Pienteger, pi: prime_intellect.Prime
     assert_type(o.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}]), ChatCompletion)
     assert_type(o.chat.completions.create(model="m", messages=[], stream=False), ChatCompletion)
     s = o.chat.completions.create(model="m", messages=[], stream=True)
-    assert_type(s, openai_api.Stream[ChatCompletionChunk])
+    assert_type(s, openai_api.Stream[ChatCompletionChunk, ChatCompletion])
     with s as entered:
-        assert_type(entered, openai_api.Stream[ChatCompletionChunk])
+        assert_type(entered, openai_api.Stream[ChatCompletionChunk, ChatCompletion])
         for chunk in entered:
             assert_type(chunk, ChatCompletionChunk)
     assert_type(
         o.chat.completions.create(model="m", messages=[], stream=flag),
-        Union[ChatCompletion, openai_api.Stream[ChatCompletionChunk]],
+        Union[ChatCompletion, openai_api.Stream[ChatCompletionChunk, ChatCompletion]],
     )
     assert_type(o.completions.create(model="m", prompt="p"), Completion)
-    assert_type(o.completions.create(model="m", prompt="p", stream=True), openai_api.Stream[Completion])
+    assert_type(o.completions.create(model="m", prompt="p", stream=True), openai_api.Stream[Completion, Completion])
     assert_type(p.completions.create(model="m"), PCompletion)
-    assert_type(p.completions.create(model="m", stream=True), pienteger.Stream[PCompletion])
+    assert_type(p.completions.create(model="m", stream=True), pienteger.Stream[PCompletion, PCompletion])
     assert_type(pi.chat.completions.create(model="m", messages=[]), PIChat)
-    assert_type(pi.chat.completions.create(model="m", messages=[], stream=True), prime_intellect.Stream[PIChunk])
+    assert_type(pi.chat.completions.create(model="m", messages=[], stream=True), prime_intellect.Stream[PIChunk, PIChat])
     assert_type(pp.chat.completions.create(model="m", messages=[]), PPChat)
-    assert_type(pp.chat.completions.create(model="m", messages=[], stream=True), peakprivacy.Stream[PPChunk])
+    assert_type(pp.chat.completions.create(model="m", messages=[], stream=True), peakprivacy.Stream[PPChunk, PPChat])
 
 
 async def async_(o: openai_api.AsyncOpenAI, p: pienteger.AsyncPienteger,
@@ -395,26 +395,28 @@ async def async_(o: openai_api.AsyncOpenAI, p: pienteger.AsyncPienteger,
     assert_type(await o.models.list(), ModelList)
     assert_type(await o.chat.completions.create(model="m", messages=[]), ChatCompletion)
     s = await o.chat.completions.create(model="m", messages=[], stream=True)
-    assert_type(s, openai_api.AsyncStream[ChatCompletionChunk])
+    assert_type(s, openai_api.AsyncStream[ChatCompletionChunk, ChatCompletion])
     async with s as entered:
-        assert_type(entered, openai_api.AsyncStream[ChatCompletionChunk])
+        assert_type(entered, openai_api.AsyncStream[ChatCompletionChunk, ChatCompletion])
         async for chunk in entered:
             assert_type(chunk, ChatCompletionChunk)
     await s.aclose()
-    assert_type(await o.completions.create(model="m", prompt="p", stream=True), openai_api.AsyncStream[Completion])
-    assert_type(await p.completions.create(model="m", stream=True), pienteger.AsyncStream[PCompletion])
-    assert_type(await pi.chat.completions.create(model="m", messages=[], stream=True), prime_intellect.AsyncStream[PIChunk])
-    assert_type(await pp.chat.completions.create(model="m", messages=[], stream=True), peakprivacy.AsyncStream[PPChunk])
+    assert_type(await o.completions.create(model="m", prompt="p", stream=True), openai_api.AsyncStream[Completion, Completion])
+    assert_type(await p.completions.create(model="m", stream=True), pienteger.AsyncStream[PCompletion, PCompletion])
+    assert_type(await pi.chat.completions.create(model="m", messages=[], stream=True), prime_intellect.AsyncStream[PIChunk, PIChat])
+    assert_type(await pp.chat.completions.create(model="m", messages=[], stream=True), peakprivacy.AsyncStream[PPChunk, PPChat])
     assert_type(await pp.chat.completions.create(model="m", messages=[], stream=False), PPChat)
 
 
-def folded(s: openai_api.Stream[ChatCompletionChunk, ChatCompletion], o: openai_api.OpenAI) -> None:
+def folded(s: openai_api.Stream[ChatCompletionChunk, ChatCompletion], o: openai_api.OpenAI,
+           p: pienteger.Pienteger) -> None:
     assert_type(s.get_final_response(), ChatCompletion)
     for text in s.text_stream:
         assert_type(text, str)
     assert_type(s.until_done(), None)
-    # Without the second parameter, the final response is Any.
-    assert_type(o.chat.completions.create(model="m", messages=[], stream=True).get_final_response(), Any)
+    # A streaming method's stream folds into its non-streaming answer.
+    assert_type(o.chat.completions.create(model="m", messages=[], stream=True).get_final_response(), ChatCompletion)
+    assert_type(p.completions.create(model="m", stream=True).get_final_response(), PCompletion)
 
 
 async def afolded(s: openai_api.AsyncStream[ChatCompletionChunk, ChatCompletion]) -> None:

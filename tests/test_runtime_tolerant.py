@@ -114,3 +114,24 @@ def test_each_field_is_reported_once(caplog: pytest.LogCaptureFixture) -> None:
 def test_not_json_raises() -> None:
     with pytest.raises(ValueError):
         read_tolerant(Owner, b"{nope", where="GET /owner")
+
+
+class Outer(BaseModel):
+    items: List[Middle]
+
+
+class Middle(BaseModel):  # refers to a model defined after it
+    inner: Inner
+    n: int
+
+
+class Inner(BaseModel):
+    x: int
+
+
+def test_a_model_met_only_as_a_field_resolves_its_forward_references() -> None:
+    """Generated modules define a model before the models its fields name."""
+    Outer.model_validate({"items": []})  # builds Outer, not Middle itself
+    outer, drift = read(Outer, {"items": [{"inner": {"x": 1}}]})
+    assert drift == ["/items/-/n"]
+    assert type(outer.items[0].inner) is Inner and outer.items[0].inner.x == 1

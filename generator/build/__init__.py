@@ -5,7 +5,9 @@ taking what it needs (never the whole builder), imported in this order only:
 
 * ``api``: the :class:`Builder` (resource tree, operations, client and class names);
 * ``params``, ``responses``, ``auth``: an operation's arguments, its result and
-  stream, the API's credentials and base URL;
+  stream, the API's credentials and base URL; ``stream_flags`` (how a call
+  selects the stream) after ``responses``, which uses ``streams`` (the stream
+  conventions) and ``fold`` (fold rules);
 * ``types``: JSON Schema -> type nodes and named definitions (``TypeBuilder``),
   with ``unions`` (discriminated unions);
 * ``schemas``: reading schemas (``SchemaReader``) and collecting findings (``Reporter``);

@@ -30,7 +30,7 @@ from ..names import (
     snake_identifier,
 )
 from ..openapi import HTTP_METHODS, iter_path_items
-from . import auth, imports, params, responses
+from . import auth, imports, params, responses, stream_flags
 from .expr import BuildFailure, Site, text
 from .schemas import Reporter, SchemaReader
 from .types import TypeBuilder
@@ -196,14 +196,14 @@ class Builder:
             return
         body = params.request_body(self.types, site, scope)
         result = responses.responses(self.types, self.report, op, where, hint)
-        stream_info = None
-        if result.stream is not None:
-            stream_info = responses.stream_info(
-                self.report, result.stream, body.params, body.literals, result.kind, where
-            )
+        stream_info = stream_flags.stream_info(
+            self.types.reader, self.report, result, body, site
+        )
 
         path_params = [p for p in plan.params if p.location == "path"]
-        other = [p for p in plan.params if p.location != "path"] + list(body.params)
+        other = [p for p in plan.params if p.location != "path"] + list(
+            stream_flags.dropped(stream_info, body.params)
+        )
         ordered = path_params + sorted(other, key=lambda p: not p.required)
         security = auth.security_of(
             op.get("security"), where + "/security", known, self.report

@@ -134,6 +134,9 @@ def method_types(m: Method) -> Iterator[TypeNode]:
     stream = m.stream
     if stream is not None:
         yield stream.chunk
+        yield from (t for _, t in stream.events)
+        if stream.final is not None:
+            yield stream.final
     if stream is None or stream.param is None:
         yield m.returns(False)
         yield m.returns(True)

@@ -2,8 +2,10 @@
 
 The first JSON schema of the 2xx responses (several different ones: a Union;
 a 2xx without a body as well: Optional) is the result; otherwise text,
-bytes or None. A ``text/event-stream`` response makes the method stream,
-selected by a boolean ``stream`` field or an enum field with an SSE value.
+bytes or None. A stream media type (server-sent events, JSON Lines, JSON
+text sequences, in any convention :mod:`.streams` reads) makes the method
+stream; its chunk type comes from there and its fold rule from :mod:`.fold`.
+How the caller selects the stream is :mod:`.stream_flags`' job.
 """
 
 from __future__ import annotations
@@ -11,25 +13,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..ir import Param, StreamInfo
-from ..ir_types import NONE, Lit, NotGivenOr, Nullable, Prim, TypeNode, UnionOf
+from ..errors import Code
+from ..ir_types import NONE, TypeNode, UnionOf
+from ..names import pascal_identifier
 from ..openapi import deref, escape_pointer_token, is_json_media_type
-from .expr import ANY, RESPONSE, TypeExpr
+from . import fold, streams
+from .expr import ANY, RESPONSE, TypeExpr, union_of
 from .schemas import Reporter
+from .streams import Item, StreamSource
 from .types import TypeBuilder
-
-_BOOL = Prim("bool")
-# Values of an enum body field that select a server-sent-event stream.
-_SSE_VALUES = ("sse", "event-stream", "text/event-stream")
 
 
 @dataclass(frozen=True)
 class StreamPlan:
-    """What an event stream carries."""
+    """What a stream carries and what it folds into."""
 
-    chunk: TypeExpr  # the type of each event's JSON data
-    terminator: str | None  # the data payload that ends the stream
-    terminator_required: bool  # a stream that ends without it broke off
+    source: StreamSource
+    chunk: TypeExpr  # each item's type (named events: the union of theirs)
+    events: tuple[tuple[str, TypeExpr], ...]  # SSE event name -> its data's type
+    final: TypeExpr | None  # the answer the stream folds into (with ``fold``)
+    fold: dict[str, Any] | None  # the fold rule, in the runtime's format
+    # Warnings (pointer, message, code) that matter only if a call can select
+    # the stream: the caller reports them once it knows.
+    notes: tuple[tuple[str, str, Code], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,8 @@ class ResponsePlan:
     kind: str  # "json" | "text" | "bytes" | "none"
     result: TypeExpr  # the JSON body's type (None when the body is not JSON)
     accept: str | None  # the Accept header for a text or bytes body
-    stream: StreamPlan | None  # when a 2xx answer is an event stream
+    stream: StreamPlan | None  # when a 2xx answer is a stream
+    status: str | None = None  # the first 2xx status (where a stream would be declared)
 
 
 def responses(
@@ -53,10 +60,10 @@ def responses(
     success.sort(key=lambda c: (str(c).upper() == "2XX", str(c)))
     if not success and "default" in responses:
         success = ["default"]  # OpenAPI: default covers success when no 2xx is given
-    json_types: list[TypeExpr] = []
+    answers: list[tuple[Item, TypeExpr]] = []
     kind = "none"
     accept: str | None = None
-    stream: StreamPlan | None = None
+    source: StreamSource | None = None
     empty = False
     for code in success:
         rwhere = f"{where}/responses/{escape_pointer_token(str(code))}"
@@ -67,32 +74,49 @@ def responses(
         if not isinstance(content, dict) or not content:
             empty = True
             continue
+        found, others = streams.find_stream(
+            data, op, where, content, rwhere + "/content"
+        )
+        if found is not None and source is not None:
+            others.insert(0, found.where)
+        elif found is not None:
+            source = found
+        for other in others:
+            report.warn(
+                other,
+                "a second stream in another format or response: the client streams "
+                f"only the first one ({source.media_type if source else ''})",
+                code=Code.STREAM_IGNORED,
+            )
         for ctype, media in content.items():
             media = media if isinstance(media, dict) else {}
             mwhere = f"{rwhere}/content/{escape_pointer_token(ctype)}"
             lower = ctype.lower()
-            if lower.startswith("text/event-stream"):
-                if stream is None:
-                    stream = stream_of(types, report, media, mwhere, hint)
+            if streams.stream_format(lower) is not None:
                 continue
             if is_json_media_type(lower):
-                json_types.append(
-                    types.expr(
-                        media.get("schema", {}),
-                        RESPONSE,
-                        hint + "Response",
-                        mwhere + "/schema",
-                    )
+                if found is not None and found.replaces_json:
+                    if found.condition is None:
+                        continue  # Fern: the JSON media type is the stream itself
+                    item = found.final or Item(media.get("schema", {}), mwhere + "/schema")
+                else:
+                    item = Item(media.get("schema", {}), mwhere + "/schema")
+                answers.append(
+                    (item, types.expr(item.schema, RESPONSE, hint + "Response", item.where))
                 )
                 kind = "json"
             elif kind == "none" and lower.startswith("text/"):
                 kind, accept = "text", ctype
             elif kind == "none":
                 kind, accept = "bytes", ctype
+    stream = (
+        _stream(types, report, source, answers, hint) if source is not None else None
+    )
+    status = str(success[0]) if success else None
     if kind != "json":
-        return ResponsePlan(kind, TypeExpr(NONE), accept, stream)
+        return ResponsePlan(kind, TypeExpr(NONE), accept, stream, status)
     seen: dict[TypeNode, TypeExpr] = {}
-    for t in json_types:
+    for _, t in answers:
         seen.setdefault(t.node, t)
     if len(seen) == 1:
         result = next(iter(seen.values()))
@@ -101,98 +125,70 @@ def responses(
         result = TypeExpr(UnionOf(tuple(seen)), nullable)
     if empty:
         result = result.optional()  # e.g. 200 with JSON, 204 without a body
-    return ResponsePlan(kind, result, None, stream)
+    return ResponsePlan(kind, result, None, stream, status)
 
 
-def stream_of(
+def _stream(
     types: TypeBuilder,
     report: Reporter,
-    media: dict[str, Any],
-    where: str,
+    source: StreamSource,
+    answers: list[tuple[Item, TypeExpr]],
     hint: str,
 ) -> StreamPlan:
-    """The chunk type and terminator of a ``text/event-stream`` media type."""
-    data_schema = media.get("x-event-data-schema")
-    data_where = where + "/x-event-data-schema"
-    if data_schema is None:
-        # The official OpenAI spec's convention: the media type's schema is the event data.
-        schema = media.get("schema")
-        resolved, _ = deref(types.reader.data, schema, where + "/schema")
-        if (
-            isinstance(resolved, dict)
-            and resolved.get("type") not in (None, "string")
-            or (isinstance(schema, dict) and "$ref" in schema)
-        ):
-            data_schema, data_where = schema, where + "/schema"
-    if data_schema is None:
-        report.warn(
-            where,
-            "event stream without x-event-data-schema: chunks are untyped JSON",
+    """Type the stream's items and decide its fold rule."""
+    notes: list[tuple[str, str, Code]] = []
+    events = tuple(
+        (
+            name,
+            types.expr(
+                item.schema,
+                RESPONSE,
+                hint + pascal_identifier(name, fallback="Event") + "Event",
+                item.where,
+            ),
+        )
+        for name, item in source.events
+    )
+    if events:
+        chunk = union_of([t for _, t in events])
+    elif source.chunk is not None:
+        chunk = types.expr(source.chunk.schema, RESPONSE, hint + "Chunk", source.chunk.where)
+    else:
+        notes.append(
+            (
+                source.where,
+                f"stream chunks are untyped JSON: {source.untyped}",
+                Code.STREAM_UNTYPED,
+            )
         )
         chunk = ANY
-    else:
-        chunk = types.expr(data_schema, RESPONSE, hint + "Chunk", data_where)
-    terminator = media.get("x-stream-terminator")
-    if isinstance(terminator, str):
-        return StreamPlan(chunk, terminator, True)
-    # Not declared: accept the OpenAI convention if the server sends it, but do
-    # not require it (streams of other APIs simply end).
-    return StreamPlan(chunk, "[DONE]", False)
-
-
-def stream_info(
-    report: Reporter,
-    stream: StreamPlan,
-    body_params: tuple[Param, ...],
-    literals: dict[str, tuple[Any, ...]],
-    result_kind: str,
-    where: str,
-) -> StreamInfo | None:
-    """How the method streams: a boolean ``stream`` field, an enum field with an
-    SSE value (``stream_format: "sse"``), or always (nothing else to return)."""
-    common: dict[str, Any] = dict(
-        chunk=stream.chunk.node,
-        terminator=stream.terminator,
-        terminator_required=stream.terminator_required,
-    )
-    for p in body_params:
-        base = p.type.inner if isinstance(p.type, NotGivenOr) else p.type
-        if p.wire == "stream" and base in (_BOOL, Nullable(_BOOL)):
-            nullable = isinstance(base, Nullable)
-            off = Lit((False,))
-            return StreamInfo(
-                **common,
-                param=p.name,
-                param_wire=p.wire,
-                param_nullable=nullable,
-                always=False,
-                on_value=True,
-                on_type=Lit((True,)),
-                off_type=Nullable(off) if nullable else off,
-                any_type=base,
+    answer = answers[0] if answers else None
+    rule: dict[str, Any] | None = None
+    if source.declared_fold is not None:
+        value, at = source.declared_fold
+        rule, problem = fold.declared(value)
+        if problem is not None:
+            report.error(at, problem, code=Code.STREAM_FOLD_INVALID)
+    elif answer is not None:
+        if events:
+            reason = (
+                "its events are named, and how they build the response cannot be "
+                "read from their schemas"
             )
-    for p in body_params:
-        values = literals.get(p.name, ())
-        on = next((v for v in values if v in _SSE_VALUES), None)
-        if on is not None and len(values) > 1:
-            return StreamInfo(
-                **common,
-                param=p.name,
-                param_wire=p.wire,
-                param_nullable=False,
-                always=False,
-                on_value=on,
-                on_type=Lit((on,)),
-                off_type=Lit(tuple(v for v in values if v != on)),
-                any_type=Lit(values),
+        elif source.chunk is None:
+            reason = "its chunks are untyped"
+        else:
+            found = fold.derive(types.reader.data, source.chunk.schema, answer[0].schema)
+            rule, reason = found.rule, found.reason
+        if rule is None:
+            notes.append(
+                (
+                    source.where,
+                    "the stream has no fold rule, so get_final_response() and "
+                    f"text_stream raise on it: {reason}; declare one with x-stream-fold "
+                    "(see the README)",
+                    Code.STREAM_NO_FOLD,
+                )
             )
-    if result_kind != "none":
-        report.warn(
-            where,
-            "operation can stream but has no boolean 'stream' body field (nor an "
-            "enum field with an 'sse' value); it never streams",
-        )
-        return None
-    return StreamInfo(
-        **common, param=None, param_wire=None, param_nullable=False, always=True
-    )
+    final = answer[1] if answer is not None and rule is not None else None
+    return StreamPlan(source, chunk, events, final, rule, tuple(notes))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..errors import Finding
+from ..errors import Code, Finding
 from ..names import MODEL_RESERVED, Scope, snake_identifier
 from ..openapi import deref, escape_pointer_token, is_ref, resolve_pointer
 from .expr import PARAM, RESPONSE
@@ -43,16 +43,22 @@ class Reporter:
         self.warnings: list[Finding] = []
         self._warned: set[tuple[str, str]] = set()
 
-    def error(self, where: str, message: str) -> None:
+    def error(
+        self, where: str, message: str, code: Code = Code.UNCLASSIFIED
+    ) -> None:
         line = self._locate(where) if self._locate else None
-        self.errors.append(Finding(self.display, where, message, "error", line))
+        self.errors.append(
+            Finding(self.display, where, message, "error", line, code=code)
+        )
 
-    def warn(self, where: str, message: str) -> None:
+    def warn(self, where: str, message: str, code: Code = Code.UNCLASSIFIED) -> None:
         """Record a warning once per (pointer, message)."""
         if (where, message) in self._warned:
             return
         self._warned.add((where, message))
-        self.warnings.append(Finding(self.display, where, message, "warning"))
+        self.warnings.append(
+            Finding(self.display, where, message, "warning", code=code)
+        )
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,10 @@ def _model(
     pointer: str,
     out: list[tuple[str, str, str]],
 ) -> pydantic.BaseModel:
+    if not cls.__pydantic_complete__:
+        # A model met only as a field of another keeps its fields' forward
+        # references (the names of models defined after it) until it is built.
+        cls.model_rebuild(raise_errors=False)
     values: dict[str, Any] = {}
     fields_set: set[str] = set()
     known: set[str] = set()

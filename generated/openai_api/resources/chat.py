@@ -51,7 +51,27 @@ _CHAT_COMPLETIONS_CREATE = Operation(
     "POST",
     "/chat/completions",
     Result("json", ChatCompletion),
-    stream=StreamSpec(ChatCompletionChunk, "[DONE]", True),
+    stream=StreamSpec(
+        ChatCompletionChunk,
+        "[DONE]",
+        True,
+        final=ChatCompletion,
+        fold={
+            "concat": [
+                "choices[].message.content",
+                "choices[].message.refusal",
+                "choices[].message.tool_calls[].function.arguments",
+            ],
+            "default": {
+                "choices[].message.content": None,
+                "choices[].message.tool_calls[].function.arguments": "",
+            },
+            "index": {"choices": "index", "choices[].message.tool_calls": "index"},
+            "rename": {"choices[].delta": "message"},
+            "set": {"choices[].message.role": "assistant", "object": "chat.completion"},
+            "text": ["choices[].delta.content"],
+        },
+    ),
     body="json",
     drop_none=(
         "model",
@@ -170,7 +190,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[ChatCompletionChunk]: ...
+    ) -> Stream[ChatCompletionChunk, ChatCompletion]: ...
 
     @overload
     def create(
@@ -208,7 +228,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]: ...
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]: ...
 
     def create(
         self,
@@ -245,7 +265,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]:
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation, possibly calling tools the caller describes. With stream set to true the reply is a stream of data-only server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object.
@@ -271,7 +291,7 @@ class ChatCompletions(SyncResource):
           response_format: The format the reply must follow: free text, any JSON object, or JSON matching a given schema. Not in OpenAI's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[ChatCompletion, Stream[ChatCompletionChunk]]
+        result: Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]
         result = self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={
@@ -409,7 +429,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[ChatCompletionChunk]: ...
+    ) -> AsyncStream[ChatCompletionChunk, ChatCompletion]: ...
 
     @overload
     async def create(
@@ -447,7 +467,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]: ...
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]: ...
 
     async def create(
         self,
@@ -484,7 +504,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]:
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation, possibly calling tools the caller describes. With stream set to true the reply is a stream of data-only server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object.
@@ -510,7 +530,7 @@ class AsyncChatCompletions(AsyncResource):
           response_format: The format the reply must follow: free text, any JSON object, or JSON matching a given schema. Not in OpenAI's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]
+        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]
         result = await self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={

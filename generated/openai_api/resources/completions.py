@@ -35,7 +35,24 @@ _COMPLETIONS_CREATE = Operation(
     "POST",
     "/completions",
     Result("json", Completion),
-    stream=StreamSpec(Completion, "[DONE]", True),
+    stream=StreamSpec(
+        Completion,
+        "[DONE]",
+        True,
+        final=Completion,
+        fold={
+            "append": [
+                "choices[].logprobs.tokens",
+                "choices[].logprobs.token_logprobs",
+                "choices[].logprobs.top_logprobs",
+                "choices[].logprobs.text_offset",
+            ],
+            "concat": ["choices[].text"],
+            "default": {"choices[].finish_reason": None, "choices[].text": ""},
+            "index": {"choices": "index"},
+            "text": ["choices[].text"],
+        },
+    ),
     body="json",
     drop_none=(
         "model",
@@ -116,7 +133,7 @@ class Completions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[Completion]: ...
+    ) -> Stream[Completion, Completion]: ...
 
     @overload
     def create(
@@ -146,7 +163,7 @@ class Completions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, Stream[Completion]]: ...
+    ) -> Union[Completion, Stream[Completion, Completion]]: ...
 
     def create(
         self,
@@ -175,7 +192,7 @@ class Completions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, Stream[Completion]]:
+    ) -> Union[Completion, Stream[Completion, Completion]]:
         """Create a completion
 
         Generates one or more continuations of a prompt (the legacy completions endpoint). With stream set to true the reply is a stream of data-only server-sent events, each carrying a partial completion object, ended by a data: [DONE] event; otherwise it is one JSON completion object.
@@ -200,7 +217,7 @@ class Completions(SyncResource):
           seed: Asks for deterministic sampling: repeated requests with the same seed and parameters should give the same result. Not in OpenAI's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[Completion, Stream[Completion]]
+        result: Union[Completion, Stream[Completion, Completion]]
         result = self._client._request(
             _COMPLETIONS_CREATE,
             body={
@@ -303,7 +320,7 @@ class AsyncCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[Completion]: ...
+    ) -> AsyncStream[Completion, Completion]: ...
 
     @overload
     async def create(
@@ -333,7 +350,7 @@ class AsyncCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, AsyncStream[Completion]]: ...
+    ) -> Union[Completion, AsyncStream[Completion, Completion]]: ...
 
     async def create(
         self,
@@ -362,7 +379,7 @@ class AsyncCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, AsyncStream[Completion]]:
+    ) -> Union[Completion, AsyncStream[Completion, Completion]]:
         """Create a completion
 
         Generates one or more continuations of a prompt (the legacy completions endpoint). With stream set to true the reply is a stream of data-only server-sent events, each carrying a partial completion object, ended by a data: [DONE] event; otherwise it is one JSON completion object.
@@ -387,7 +404,7 @@ class AsyncCompletions(AsyncResource):
           seed: Asks for deterministic sampling: repeated requests with the same seed and parameters should give the same result. Not in OpenAI's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[Completion, AsyncStream[Completion]]
+        result: Union[Completion, AsyncStream[Completion, Completion]]
         result = await self._client._request(
             _COMPLETIONS_CREATE,
             body={

@@ -41,7 +41,18 @@ _CHAT_COMPLETIONS_CREATE = Operation(
     "POST",
     "/ai/completions",
     Result("json", ChatCompletion),
-    stream=StreamSpec(ChatCompletionChunk, "[DONE]", True),
+    stream=StreamSpec(
+        ChatCompletionChunk,
+        "[DONE]",
+        True,
+        final=ChatCompletion,
+        fold={
+            "concat": ["choices[].message.content"],
+            "index": {"choices": "index"},
+            "rename": {"choices[].delta": "message"},
+            "text": ["choices[].delta.content"],
+        },
+    ),
     headers={
         "X-Requested-With": "XMLHttpRequest",
     },
@@ -143,7 +154,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[ChatCompletionChunk]: ...
+    ) -> Stream[ChatCompletionChunk, ChatCompletion]: ...
 
     @overload
     def create(
@@ -170,7 +181,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]: ...
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]: ...
 
     def create(
         self,
@@ -196,7 +207,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]:
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation. With stream set to true the reply is a stream of server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object. The docs ask for Accept: application/json on every call; the spec needs no parameter for it, because the client derives Accept from the response's media type. The required X-Requested-With header is sent automatically.
@@ -220,7 +231,7 @@ class ChatCompletions(SyncResource):
           seed: The OpenAI name for a sampling seed; PeakPrivacy documents random_seed for this, so prefer that. Not in PeakPrivacy's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[ChatCompletion, Stream[ChatCompletionChunk]]
+        result: Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]
         result = self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={
@@ -334,7 +345,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[ChatCompletionChunk]: ...
+    ) -> AsyncStream[ChatCompletionChunk, ChatCompletion]: ...
 
     @overload
     async def create(
@@ -361,7 +372,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]: ...
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]: ...
 
     async def create(
         self,
@@ -387,7 +398,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]:
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation. With stream set to true the reply is a stream of server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object. The docs ask for Accept: application/json on every call; the spec needs no parameter for it, because the client derives Accept from the response's media type. The required X-Requested-With header is sent automatically.
@@ -411,7 +422,7 @@ class AsyncChatCompletions(AsyncResource):
           seed: The OpenAI name for a sampling seed; PeakPrivacy documents random_seed for this, so prefer that. Not in PeakPrivacy's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]
+        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]
         result = await self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={

@@ -35,7 +35,24 @@ _COMPLETIONS_CREATE = Operation(
     "POST",
     "/completions",
     Result("json", Completion),
-    stream=StreamSpec(Completion, "[DONE]", True),
+    stream=StreamSpec(
+        Completion,
+        "[DONE]",
+        True,
+        final=Completion,
+        fold={
+            "append": [
+                "choices[].logprobs.tokens",
+                "choices[].logprobs.token_logprobs",
+                "choices[].logprobs.top_logprobs",
+                "choices[].logprobs.text_offset",
+            ],
+            "concat": ["choices[].text"],
+            "default": {"choices[].text": ""},
+            "index": {"choices": "index"},
+            "text": ["choices[].text"],
+        },
+    ),
     body="json",
     drop_none=(
         "model",
@@ -121,7 +138,7 @@ class Completions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[Completion]: ...
+    ) -> Stream[Completion, Completion]: ...
 
     @overload
     def create(
@@ -148,7 +165,7 @@ class Completions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, Stream[Completion]]: ...
+    ) -> Union[Completion, Stream[Completion, Completion]]: ...
 
     def create(
         self,
@@ -174,7 +191,7 @@ class Completions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, Stream[Completion]]:
+    ) -> Union[Completion, Stream[Completion, Completion]]:
         """Create a completion
 
         Generates one or more continuations of a prompt. With stream set to true the reply is a stream of data-only server-sent events, each carrying a partial completion object, ended by a data: [DONE] event; otherwise it is one JSON completion object.
@@ -198,7 +215,7 @@ class Completions(SyncResource):
           seed: Asks for deterministic sampling: repeated requests with the same seed and parameters should give the same result. Not in Pienteger's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[Completion, Stream[Completion]]
+        result: Union[Completion, Stream[Completion, Completion]]
         result = self._client._request(
             _COMPLETIONS_CREATE,
             body={
@@ -294,7 +311,7 @@ class AsyncCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[Completion]: ...
+    ) -> AsyncStream[Completion, Completion]: ...
 
     @overload
     async def create(
@@ -321,7 +338,7 @@ class AsyncCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, AsyncStream[Completion]]: ...
+    ) -> Union[Completion, AsyncStream[Completion, Completion]]: ...
 
     async def create(
         self,
@@ -347,7 +364,7 @@ class AsyncCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[Completion, AsyncStream[Completion]]:
+    ) -> Union[Completion, AsyncStream[Completion, Completion]]:
         """Create a completion
 
         Generates one or more continuations of a prompt. With stream set to true the reply is a stream of data-only server-sent events, each carrying a partial completion object, ended by a data: [DONE] event; otherwise it is one JSON completion object.
@@ -371,7 +388,7 @@ class AsyncCompletions(AsyncResource):
           seed: Asks for deterministic sampling: repeated requests with the same seed and parameters should give the same result. Not in Pienteger's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[Completion, AsyncStream[Completion]]
+        result: Union[Completion, AsyncStream[Completion, Completion]]
         result = await self._client._request(
             _COMPLETIONS_CREATE,
             body={

@@ -41,7 +41,18 @@ _CHAT_COMPLETIONS_CREATE = Operation(
     "POST",
     "/chat/completions",
     Result("json", ChatCompletion),
-    stream=StreamSpec(ChatCompletionChunk, "[DONE]", True),
+    stream=StreamSpec(
+        ChatCompletionChunk,
+        "[DONE]",
+        True,
+        final=ChatCompletion,
+        fold={
+            "concat": ["choices[].message.content"],
+            "index": {"choices": "index"},
+            "rename": {"choices[].delta": "message"},
+            "text": ["choices[].delta.content"],
+        },
+    ),
     body="json",
     drop_none=(
         "model",
@@ -138,7 +149,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Stream[ChatCompletionChunk]: ...
+    ) -> Stream[ChatCompletionChunk, ChatCompletion]: ...
 
     @overload
     def create(
@@ -162,7 +173,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]: ...
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]: ...
 
     def create(
         self,
@@ -185,7 +196,7 @@ class ChatCompletions(SyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]:
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation. With stream set to true the reply is a stream of server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object.
@@ -206,7 +217,7 @@ class ChatCompletions(SyncResource):
           seed: Asks for deterministic sampling: repeated requests with the same seed and parameters should give the same result. Not in Prime Intellect's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[ChatCompletion, Stream[ChatCompletionChunk]]
+        result: Union[ChatCompletion, Stream[ChatCompletionChunk, ChatCompletion]]
         result = self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={
@@ -311,7 +322,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[ChatCompletionChunk]: ...
+    ) -> AsyncStream[ChatCompletionChunk, ChatCompletion]: ...
 
     @overload
     async def create(
@@ -335,7 +346,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]: ...
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]: ...
 
     async def create(
         self,
@@ -358,7 +369,7 @@ class AsyncChatCompletions(AsyncResource):
         extra_body: Body | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]:
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]:
         """Create a chat completion
 
         Generates the model's next message in a conversation. With stream set to true the reply is a stream of server-sent events, each carrying a ChatCompletionChunk, ended by a data: [DONE] event; otherwise it is one JSON chat completion object.
@@ -379,7 +390,7 @@ class AsyncChatCompletions(AsyncResource):
           seed: Asks for deterministic sampling: repeated requests with the same seed and parameters should give the same result. Not in Prime Intellect's docs; the usual OpenAI-compatible parameter.
         """
 
-        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]
+        result: Union[ChatCompletion, AsyncStream[ChatCompletionChunk, ChatCompletion]]
         result = await self._client._request(
             _CHAT_COMPLETIONS_CREATE,
             body={
