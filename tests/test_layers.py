@@ -47,7 +47,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "validate": {"errors", "load", "openapi", "spec_validator", "runtime"},
     "bundle": {"errors", "load", "openapi"},
     # the pipeline's stages
-    "build": {"errors", "ir", "ir_types", "load", "names", "openapi"},
+    # build reads the runtime's stream media types and checks fold rules with its checker
+    "build": {"errors", "ir", "ir_types", "load", "names", "openapi", "runtime"},
     "render": {"ir", "ir_types", "names", "template_files"},
     "format": set(),
     "write": set(),
