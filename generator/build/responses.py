@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import Code
 from ..ir import Param, StreamInfo
 from ..ir_types import NONE, Lit, NotGivenOr, Nullable, Prim, TypeNode, UnionOf
 from ..openapi import deref, escape_pointer_token, is_json_media_type
@@ -128,6 +129,7 @@ def stream_of(
         report.warn(
             where,
             "event stream without x-event-data-schema: chunks are untyped JSON",
+            Code.STREAM_UNTYPED,
         )
         chunk = ANY
     else:
@@ -191,6 +193,7 @@ def stream_info(
             where,
             "operation can stream but has no boolean 'stream' body field (nor an "
             "enum field with an 'sse' value); it never streams",
+            Code.STREAM_UNTYPED,
         )
         return None
     return StreamInfo(
