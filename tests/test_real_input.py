@@ -18,6 +18,7 @@ from generator import pipeline
 from generator.build import build
 from generator.bundle import bundle
 from generator.errors import Code, SpecError
+from generator.ir import Model
 from generator.load import load_spec, load_text
 from generator.openapi import iter_refs
 from generator.validate import check_spec, validate_spec
@@ -51,7 +52,7 @@ def test_refs_are_read_only_where_openapi_is() -> None:
                                     "examples": {"x-one": {"value": {"$ref": "d"}}},
                                 }
                             },
-                        }
+                        },
                     },
                 }
             },
@@ -149,6 +150,7 @@ def test_the_client_of_what_providers_publish() -> None:
     )
     assert methods["rename"].path == "/things/{thing_id}"
     model = {d.name: d for m in api.type_modules for d in m.definitions}["Thing"]
+    assert isinstance(model, Model)
     assert [f.wire for f in model.fields] == ["id", "name", "x-origin"]
 
 
@@ -281,3 +283,28 @@ def test_the_request_id_header_is_the_one_most_responses_declare() -> None:
     assert header(["X-Request-Id", "request-id", "X-Request-ID"]) == "X-Request-Id"
     assert header(["x-amzn-RequestId"]) == "x-amzn-RequestId"
     assert header(["x-ratelimit-remaining"]) is None
+
+
+def test_an_overlay_renames_a_method_and_keeps_the_operation_id(tmp_path: Path) -> None:
+    overlay = tmp_path / "rename.overlay.yaml"
+    overlay.write_text(
+        "overlay: 1.0.0\ninfo: {title: names, version: '1'}\nactions:\n"
+        "  - target: $.paths['/things'].get\n"
+        "    update: {x-client-method: catalogue.things.browse}\n",
+        encoding="utf-8",
+    )
+    result = pipeline.run([SPEC], overlays=[overlay])
+    api = result.apis["real_input"]
+    places = {
+        (m.http_method, m.path, m.fixed_query): f"{module.resource.attr}.{m.name}"
+        for module in api.resources
+        for m in module.resource.methods
+    }
+    places |= {
+        (m.http_method, m.path, m.fixed_query): f"catalogue.{child.attr}.{m.name}"
+        for module in api.resources
+        for child in module.resource.children
+        for m in child.methods
+    }
+    assert places[("GET", "/things", ())] == "catalogue.things.browse"
+    assert places[("GET", "/things", (("beta", "true"),))] == "things.beta_list"
