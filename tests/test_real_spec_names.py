@@ -29,10 +29,8 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
-from generator import pipeline
-from generator.load import load_spec
-from generator.write import write_packages
 from tests.support.packages import REAL_SPECS, load_package
+from tests.support.real_specs import real_packages
 
 HTTP = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 WRAPPERS = {"with_raw_response", "with_streaming_response"}
@@ -131,8 +129,17 @@ def wire_key(method: str, path: str) -> tuple[str, str]:
     return method, path.split("#", 1)[0]
 
 
+_walked: dict[str, dict[str, tuple[str, str]]] = {}
+
+
 def client_methods(package: ModuleType) -> dict[str, tuple[str, str]]:
     """dotted name -> (HTTP method, path) of every method reachable from the client."""
+    if package.__name__ not in _walked:
+        _walked[package.__name__] = _walk_client(package)
+    return _walked[package.__name__]
+
+
+def _walk_client(package: ModuleType) -> dict[str, tuple[str, str]]:
     client_cls = getattr(package, package.__all__[0])
     params = inspect.signature(client_cls).parameters
     creds = {
@@ -178,19 +185,9 @@ def client_methods(package: ModuleType) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def real_clients(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModuleType]:
+def real_clients() -> dict[str, ModuleType]:
     """Every real provider spec generated (lenient) and imported, by spec file name."""
-    specs = sorted(
-        p for p in REAL_SPECS.glob("*") if p.suffix in (".yaml", ".yml", ".json")
-    )
-    assert specs, f"{REAL_SPECS} holds no spec"
-    out = tmp_path_factory.mktemp("real-names")
-    packages: dict[str, ModuleType] = {}
-    for path in specs:
-        api, files = pipeline.generate_one(load_spec(path), lenient=True)
-        write_packages({api.package: files}, out)
-        packages[path.name] = load_package(out / api.package)
-    return packages
+    return {name: load_package(path) for name, path in real_packages().items()}
 
 
 def parity(spec: str, package: ModuleType) -> tuple[int, int, int, list[str]]:
