@@ -23,6 +23,9 @@ from typing import Any
 from .errors import Code, Finding, SpecError
 from .load import LoadedSpec, load_spec
 from .openapi import (
+    NAMES,
+    OBJECT,
+    openapi_children,
     pointer,
     resolve_pointer,
     split_pointer,
@@ -73,8 +76,15 @@ class _Bundler:
                 return None
         return self.docs[path]
 
-    def walk(self, node: Any, base: Path, parts: tuple[Any, ...]) -> Any:
-        """``node`` with every reference made internal (dicts are changed in place)."""
+    def walk(
+        self, node: Any, base: Path, parts: tuple[Any, ...], kind: str = OBJECT
+    ) -> Any:
+        """``node`` with every reference made internal (dicts are changed in place).
+
+        Only OpenAPI is walked: a ``$ref`` inside an extension's value or an
+        example is the vendor's text, left as it is (``kind``: what ``node``
+        is, see :func:`openapi.openapi_children`).
+        """
         if isinstance(node, list):
             for i, item in enumerate(node):
                 node[i] = self.walk(item, base, parts + (i,))
@@ -82,13 +92,13 @@ class _Bundler:
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if kind != NAMES and isinstance(ref, str):
             replaced = self.reference(node, ref, base, parts)
             if replaced is not node:
                 return replaced
-        for key in list(node):
-            if key != "$ref":
-                node[key] = self.walk(node[key], base, parts + (key,))
+        for key, value, value_kind in list(openapi_children(node, parts, kind)):
+            if kind == NAMES or key != "$ref":
+                node[key] = self.walk(value, base, parts + (key,), value_kind)
         return node
 
     def reference(

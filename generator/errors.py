@@ -52,6 +52,9 @@ class Code(str, enum.Enum):
     )
     # turning the spec into code (build)
     NAME_INVALID = "name-invalid"
+    NAME_TAKEN = "name-taken"  # an operation's first name belongs to another one
+    SECURITY_UNSUPPORTED = "security-unsupported"
+    SERVER_UNUSABLE = "server-unusable"
     PARAMETER_UNSUPPORTED = "parameter-unsupported"
     STREAM_UNTYPED = "stream-untyped"
     STREAM_UNSELECTABLE = "stream-unselectable"  # nothing in the request selects it

@@ -206,6 +206,8 @@ class Method:
     # (wire name, style, explode) of parameters not serialised the default way
     # (query: form, exploded; path and header: simple); style "json" sends JSON text.
     styles: tuple[tuple[str, str, bool], ...] = ()
+    # Query parameters the spec's path fixes (``/responses?beta=true``): always sent.
+    fixed_query: tuple[tuple[str, str], ...] = ()
 
     @property
     def positional(self) -> tuple[Param, ...]:
@@ -309,6 +311,8 @@ class Api:
     package_doc: str = ""
     warnings: tuple[str, ...] = field(default=())
     client_imports: ImportSections = ()  # of _client.py
+    # The response header carrying the request id, when the spec names one.
+    request_id_header: Optional[str] = None
 
     @property
     def type_names(self) -> tuple[tuple[str, str], ...]:

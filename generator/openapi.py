@@ -141,24 +141,90 @@ def locate(
     return where, len(tokens)
 
 
+#: Fields whose value maps names to objects: there a key is a name the spec
+#: chose (a header called ``x-request-id``, a property called ``x-id``),
+#: never an extension. The sections of ``components`` are such maps too.
+#: (``paths``, ``responses`` and a callback's expressions are maps whose keys
+#: cannot start with ``x-``: there an ``x-`` key is an extension.)
+NAME_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "dependentSchemas", "$defs", "definitions",
+        "headers", "content", "encoding", "links", "callbacks", "variables",
+        "securitySchemes", "webhooks", "mapping", "scopes", "examples",
+    }
+)  # fmt: skip
+#: Keywords whose value is JSON data, not OpenAPI (a schema's ``example``,
+#: ``default``, ``const``, ``enum`` and list of ``examples``, an Example
+#: Object's ``value``): a ``$ref`` inside is text.
+DATA_KEYWORDS = frozenset({"example", "default", "const", "enum", "value"})
+
+#: What a node of the document is, for :func:`openapi_children`.
+OBJECT = "object"  # an OpenAPI object or a schema: x- keys are extensions
+NAMES = "names"  # a map from names to objects (NAME_MAPS, components' sections)
+RESPONSES = "responses"  # a Responses Object: status codes and "default"
+
+
+def is_extension(key: object) -> bool:
+    """An ``x-`` key: in an OpenAPI object its value is the vendor's, not OpenAPI."""
+    return isinstance(key, str) and key.startswith("x-")
+
+
+def openapi_children(
+    node: Mapping[str, Any], parts: Sequence[object], kind: str = OBJECT
+) -> Iterator[tuple[str, Any, str]]:
+    """(key, value, the value's kind) for the keys of ``node`` that hold OpenAPI.
+
+    ``node`` is at ``parts`` in the document and of ``kind`` (:data:`OBJECT`,
+    :data:`NAMES` or :data:`RESPONSES`). In a name map every key is a name
+    and every value an object. In an object, the values of extensions
+    (``x-codeSamples``) and of keywords holding data (``example``,
+    ``default``...) are left out: nothing in them is OpenAPI, so a ``$ref``
+    there is never followed. In a Responses Object, ``default`` is a response.
+    """
+    if kind == NAMES:
+        for key, value in node.items():
+            yield key, value, OBJECT
+        return
+    section = kind == OBJECT and len(parts) == 1 and parts[0] == "components"
+    for key, value in node.items():
+        if is_extension(key):
+            continue
+        if kind == RESPONSES:
+            yield key, value, OBJECT
+            continue
+        if key in DATA_KEYWORDS or (key == "examples" and isinstance(value, list)):
+            continue  # data (a schema's examples are values, not Example Objects)
+        if section or key in NAME_MAPS:
+            yield key, value, NAMES
+        elif key == "responses" and isinstance(value, Mapping):
+            yield key, value, RESPONSES
+        else:
+            yield key, value, OBJECT
+
+
 def iter_refs(
     node: Any, parts: tuple[Any, ...] = ()
 ) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Every ``$ref`` string in the document with the path of the object holding it."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(node, parts)]
+    """Every ``$ref`` of the document with the path of the object holding it.
+
+    Only where OpenAPI is: never inside an extension's value or a value that
+    is data (see :func:`openapi_children`); a property called ``$ref`` is a
+    name, not a reference. ``node`` is the document (or the node at ``parts``).
+    """
+    stack: list[tuple[Any, tuple[Any, ...], str]] = [(node, parts, OBJECT)]
     while stack:
-        cur, where = stack.pop()
+        cur, where, kind = stack.pop()
         if isinstance(cur, dict):
             ref = cur.get("$ref")
-            if isinstance(ref, str):
+            if kind != NAMES and isinstance(ref, str):
                 yield where, ref
-            for k, v in cur.items():
+            for k, v, v_kind in openapi_children(cur, where, kind):
                 if isinstance(v, (dict, list)):
-                    stack.append((v, where + (k,)))
+                    stack.append((v, where + (k,), v_kind))
         elif isinstance(cur, list):
             for i, v in enumerate(cur):
                 if isinstance(v, (dict, list)):
-                    stack.append((v, where + (i,)))
+                    stack.append((v, where + (i,), OBJECT))
 
 
 # -- the document -------------------------------------------------------------------

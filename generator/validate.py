@@ -352,18 +352,24 @@ def _check_operation_ids(spec: LoadedSpec, report: Report) -> None:
             report.errors.append(
                 spec.finding(
                     where + "/operationId",
-                    f"operationId {op_id!r} is also used at {seen[op_id]}",
+                    f"operationId {op_id!r} is also used at {seen[op_id]} "
+                    "(with --lenient the first keeps its name and this one takes "
+                    "the next free one, reported by build)",
                     code=Code.OPERATION_ID_DUPLICATE,
                 )
             )
         else:
             seen[op_id] = where
         parts = op_id.split(".")
+        named = op.get("x-client-method")  # ours: the name, whatever the operationId
+        if isinstance(named, str) and len(named.split(".")) >= 2:
+            continue
         if len(parts) < 2 or not all(p.isidentifier() for p in parts):
             report.warnings.append(
                 spec.finding(
                     where + "/operationId",
-                    f"operationId {op_id!r} is not dotted (resource.method, e.g. 'chat.completions.create')",
+                    f"operationId {op_id!r} is not dotted (resource.method, e.g. "
+                    "'chat.completions.create'; or name the method with x-client-method)",
                     "warning",
                     Code.OPERATION_ID_UNDOTTED,
                 )
@@ -385,13 +391,16 @@ def validate_spec(spec: LoadedSpec, *, examples: bool = True) -> Report:
 
 
 # Kinds of error that code generation survives: ``--lenient`` reports them as
-# warnings. Every other kind (a reference that does not resolve, a duplicate
-# operationId, a spec the validator could not check, ...) stops generation.
-# A $ref cycle with no schema in it is typed as Any by build.
+# warnings. Every other kind (a reference that does not resolve, a spec the
+# validator could not check, ...) stops generation. A $ref cycle with no
+# schema in it is typed as Any by build; of two operations with one
+# operationId, the first keeps the name and the other is named by build's
+# rules (build reports the name it got, ``name-taken``).
 LENIENT_CODES = frozenset(
     {
         Code.REF_CYCLE,
         Code.OPENAPI_INVALID,
+        Code.OPERATION_ID_DUPLICATE,
         Code.OPERATION_ID_MISSING,
         Code.OPERATION_ID_UNDOTTED,
         Code.EXAMPLE_MISMATCH,

@@ -45,7 +45,7 @@ def run(section: str) -> None:
 @pytest.fixture
 def openai_env(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    monkeypatch.setenv("OPENAI_API_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
     monkeypatch.delenv("OPENAI_ORG_ID", raising=False)
     return server
 

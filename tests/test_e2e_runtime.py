@@ -284,7 +284,7 @@ def test_readme_examples_run(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    monkeypatch.setenv("OPENAI_API_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
     sync_stream, async_stream, errors = readme_examples()
     chat = next(c for c in CALLS if c.id == "openai_api.chat.completions.create")
     models = next(c for c in CALLS if c.id == "openai_api.models.list")

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
+from generator.build.api import Builder
 from generator.bundle import bundle
 from generator.diff import load_side
 from generator.errors import Code, Finding, SpecError
 from generator.load import load_spec, load_text
 from generator.publish import prepare
 from generator.validate import LENIENT_CODES, Report, check_spec, soften, validate_spec
+from tests.support.packages import REAL_SPECS
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -161,3 +163,27 @@ def test_the_readme_lists_every_code_once() -> None:
     assert sorted(listed) == sorted(c.value for c in Code)
     lenient = re.findall(r"^\| `([a-z0-9-]+)` \|.*\| yes \|$", section, re.M)
     assert sorted(lenient) == sorted(c.value for c in LENIENT_CODES)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(FIXTURES.glob("*.yaml"))
+    + [
+        FIXTURES / "unsupported" / "loose.yaml",
+        FIXTURES / "unsupported" / "ref_cycle.yaml",
+    ]
+    + [
+        REAL_SPECS / "tgi.json",
+        REAL_SPECS / "ollama.yaml",
+        REAL_SPECS / "together.yaml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_every_build_finding_says_its_kind(path: Path) -> None:
+    builder = Builder(load_spec(path))
+    try:
+        builder.build()
+    except SpecError:
+        pass
+    findings = builder.report.errors + builder.report.warnings
+    assert [f for f in findings if f.code is Code.UNCLASSIFIED] == []

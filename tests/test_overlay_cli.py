@@ -74,7 +74,7 @@ def test_a_five_line_overlay_makes_the_client_stream(
         "/chat/completions",
         sse_reply([chunk, {"id": "c1", "choices": [{"delta": {"content": "lo"}}]}]),
     )
-    with package.Chat(api_key="sk-test", base_url=server.url) as client:
+    with package.Chatter(api_key="sk-test", base_url=server.url) as client:
         with client.chat.completions.create(
             model="m", messages=[{"role": "user", "content": "Hi"}], stream=True
         ) as stream:

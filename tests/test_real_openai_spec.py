@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterator
+from urllib.parse import urlencode
 
 import pydantic
 import pytest
@@ -94,21 +95,30 @@ def test_validate_lists_25_errors_each_at_its_node(gen: Generated) -> None:
 def test_every_operation_is_generated(gen: Generated) -> None:
     expected = spec_operations(gen.spec.data)
     assert len(expected) == 288
-    generated = [(m.http_method, m.path) for _, m in methods(gen.api)]
+    # A path's ?query suffix (/responses?beta=true) is sent as fixed query parameters.
+    generated = [
+        (
+            m.http_method,
+            m.path + ("?" + urlencode(m.fixed_query) if m.fixed_query else ""),
+        )
+        for _, m in methods(gen.api)
+    ]
     assert len(generated) == 288 and set(generated) == expected
 
 
 def test_streaming_operations_have_typed_chunks(gen: Generated) -> None:
     streaming = {
-        (m.http_method, m.path): m for _, m in methods(gen.api) if m.stream is not None
+        (m.http_method, m.path, m.fixed_query): m
+        for _, m in methods(gen.api)
+        if m.stream is not None
     }
     assert len(streaming) == 7
     for m in streaming.values():
         assert m.stream is not None and m.stream.chunk != ANY, m.path
         assert m.stream.param is not None  # selected by an argument, not always on
-    chat = streaming[("POST", "/chat/completions")].stream
+    chat = streaming[("POST", "/chat/completions", ())].stream
     assert chat is not None and chat.chunk == Ref("CreateChatCompletionStreamResponse")
-    speech = streaming[("POST", "/audio/speech")].stream
+    speech = streaming[("POST", "/audio/speech", ())].stream
     assert speech is not None and (speech.param, speech.on_value) == (
         "stream_format",
         "sse",
@@ -139,10 +149,8 @@ def test_package_imports_and_every_type_builds(gen: Generated) -> None:
 
 
 def test_every_resource_loads_sync_and_async(gen: Generated) -> None:
-    client = gen.module.OpenaiOpenapi(api_key="sk-test", base_url="http://127.0.0.1:9")
-    aclient = gen.module.AsyncOpenaiOpenapi(
-        api_key="sk-test", base_url="http://127.0.0.1:9"
-    )
+    client = gen.module.OpenAI(api_key="sk-test", base_url="http://127.0.0.1:9")
+    aclient = gen.module.AsyncOpenAI(api_key="sk-test", base_url="http://127.0.0.1:9")
     count = 0
     for dotted, _ in methods(gen.api):
         *attrs, name = dotted.split(".")
@@ -181,7 +189,7 @@ CHUNKS = [
 
 @pytest.fixture
 def client(gen: Generated, server: LocalServer) -> Iterator[Any]:
-    with gen.module.OpenaiOpenapi(api_key="sk-test", base_url=server.url) as client:
+    with gen.module.OpenAI(api_key="sk-test", base_url=server.url) as client:
         yield client
 
 
@@ -202,13 +210,13 @@ def test_chat_completions_on_the_wire(client: Any, server: LocalServer) -> None:
     }
     server.route("POST", "/chat/completions", json_reply(completion), sse_reply(CHUNKS))
     messages = [{"role": "user", "content": "Hi"}]
-    result = client.chat.create_chat_completion(messages=messages, model="gpt-test")
+    result = client.chat.completions.create(messages=messages, model="gpt-test")
     assert result.choices[0].message.content == "Hello"
     assert json.loads(server.requests[0].body) == {
         "messages": messages,
         "model": "gpt-test",
     }
-    with client.chat.create_chat_completion(
+    with client.chat.completions.create(
         messages=messages, model="gpt-test", stream=True
     ) as stream:
         chunks = list(stream)
@@ -230,9 +238,7 @@ def test_response_stream_events_are_a_discriminated_union(
         "logprobs": [],
     }
     server.route("POST", "/responses", sse_reply([event], done=None))
-    with client.responses.create_response(
-        model="gpt-test", input="Hi", stream=True
-    ) as stream:
+    with client.responses.create(model="gpt-test", input="Hi", stream=True) as stream:
         (received,) = list(stream)
     assert (
         type(received).__name__ == "ResponseTextDeltaEvent" and received.delta == "Hi"

@@ -729,7 +729,7 @@ def test_the_readme_example_runs(
     )
     monkeypatch.setattr(chat._CHAT_COMPLETIONS_CREATE, "stream", spec)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("OPENAI_API_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
     server.route("POST", "/chat/completions", sse_reply(CHAT_CHUNKS))
     (example,) = re.findall(r"```python\n(.*?)```", readme_section(), re.DOTALL)
     exec(compile(example, "README.md (folding)", "exec"), {})

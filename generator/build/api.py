@@ -1,6 +1,6 @@
-"""The Builder: a validated spec -> the IRs resource tree, operations and names.
+"""The Builder: a validated spec -> the IR's resource tree, operations and names.
 
-Operations become methods on resources named by dotted operationIds
+Operations become methods on resources, where :mod:`.naming` places them
 (``chat.completions.create`` -> ``client.chat.completions.create``); security
 schemes become constructor credentials (:mod:`.auth`); schemas
 become types (:mod:`.types`). See README "Spec conventions"
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from ..errors import SpecError
+from ..errors import Code, SpecError
 from ..ir import Api, Method, Param, Resource, ResourceModule
 from ..ir_types import NONE, Prim, refs
 from ..load import LoadedSpec
@@ -24,13 +24,12 @@ from ..names import (
     TYPE_RESERVED,
     Scope,
     is_identifier,
-    pascal,
     pascal_identifier,
     snake,
     snake_identifier,
 )
 from ..openapi import HTTP_METHODS, iter_path_items
-from . import auth, imports, params, responses, stream_flags
+from . import auth, imports, naming, params, responses, stream_flags
 from .expr import BuildFailure, Site, text
 from .schemas import Reporter, SchemaReader
 from .types import TypeBuilder
@@ -71,8 +70,8 @@ class Builder:
         self.root_scope = Scope(RESOURCE_RESERVED | KEYWORDS)
         self.op_consts = Scope()
 
-    def error(self, where: str, message: str) -> None:
-        self.report.error(where, message)
+    def error(self, where: str, message: str, code: Code) -> None:
+        self.report.error(where, message, code)
 
     # -- naming -----------------------------------------------------------------
 
@@ -80,7 +79,7 @@ class Builder:
         info = self.data.get("info") or {}
         stem = snake(self.spec.path.stem) or "client"
         package = info.get("x-package-name", stem)
-        client = info.get("x-client-name", pascal(self.spec.path.stem) or "Client")
+        client = naming.client_class_name(info, self.spec.path.stem)
         if (
             not isinstance(package, str)
             or not is_identifier(package)
@@ -89,6 +88,7 @@ class Builder:
             self.error(
                 "#/info/x-package-name",
                 f"package name {package!r} is not a valid Python identifier",
+                Code.NAME_INVALID,
             )
             package = stem
         if (
@@ -100,6 +100,7 @@ class Builder:
             self.error(
                 "#/info/x-client-name",
                 f"client name {client!r} is not a usable class name",
+                Code.NAME_INVALID,
             )
             client = "Client"
         return package, client
@@ -152,6 +153,7 @@ class Builder:
     # -- operations ----------------------------------------------------------------
 
     def operations(self, known_schemes: set[str]) -> None:
+        places = naming.plan(self.data, self.report)
         for path, item, item_where in iter_path_items(self.data):
             for method in HTTP_METHODS:
                 op = item.get(method)
@@ -159,7 +161,9 @@ class Builder:
                     continue
                 where = f"{item_where}/{method}"
                 try:
-                    self.operation(path, method, item, item_where, op, known_schemes)
+                    self.operation(
+                        path, method, item, item_where, op, places[where], known_schemes
+                    )
                 except SpecError as exc:
                     self.report.errors.extend(exc.findings)
                 except BuildFailure as exc:
@@ -167,9 +171,14 @@ class Builder:
                         exc.pointer,
                         "the generator cannot handle this schema "
                         f"({type(exc.error).__name__}: {exc.error}); please report it",
+                        Code.GENERATOR_BUG,
                     )
                 except RecursionError:
-                    self.error(where, "schemas nest too deeply to generate code")
+                    self.error(
+                        where,
+                        "schemas nest too deeply to generate code",
+                        Code.SCHEMA_TOO_DEEP,
+                    )
 
     def operation(
         self,
@@ -178,16 +187,15 @@ class Builder:
         item: dict[str, Any],
         item_where: str,
         op: dict[str, Any],
+        place: naming.Name,
         known: set[str],
     ) -> None:
         where = f"{item_where}/{http_method}"
-        resource_path, method_raw = _method_path(path, http_method, op)
-        node = self.resource_for(resource_path)
-        name = node.scope.claim(
-            snake_identifier(method_raw, fallback="call", reserved=RESOURCE_RESERVED)
-        )
+        node = self.resource_for(list(place.resource))
+        # The plan made the name unique beside its methods and sub-resources.
+        name = node.scope.claim(place.method)
         const = self.op_consts.claim("_" + (snake(node.base) + "_" + name).upper())
-        hint = pascal_identifier("_".join(resource_path + [method_raw]), fallback="Op")
+        hint = pascal_identifier("_".join((*place.resource, name)), fallback="Op")
         site = Site(path, item, item_where, op, where, hint)
         scope = Scope(METHOD_RESERVED | KEYWORDS)
 
@@ -200,6 +208,7 @@ class Builder:
             self.types.reader, self.report, result, body, site
         )
 
+        sent_to = params.request_path(path)
         path_params = [p for p in plan.params if p.location == "path"]
         other = [p for p in plan.params if p.location != "path"] + list(
             stream_flags.dropped(stream_info, body.params)
@@ -213,7 +222,7 @@ class Builder:
                 name=name,
                 const=const,
                 http_method=http_method.upper(),
-                path=path,
+                path=sent_to.path,
                 summary=text(op.get("summary")),
                 description=text(op.get("description")),
                 params=tuple(ordered),
@@ -235,6 +244,7 @@ class Builder:
                 pointer=where,
                 doc=_method_doc(op, ordered, http_method, path),
                 styles=plan.styles,
+                fixed_query=sent_to.query,
             )
         )
 
@@ -243,6 +253,8 @@ class Builder:
     def build(self) -> Api:
         package, client = self.names()
         credentials, schemes, security = auth.auth(self.data, package, self.report)
+        base_url_env = auth.base_url_env(self.data, package, self.report)
+        request_id_header = auth.request_id_header(self.data, self.report)
         self.operations({s.key for s in schemes})
         if self.report.errors:
             raise SpecError(self.report.errors)
@@ -288,7 +300,8 @@ class Builder:
             version=str(info.get("version", "")),
             description=description,
             base_url=auth.base_url(self.data, self.report),
-            base_url_env=f"{package.upper()}_BASE_URL",
+            base_url_env=base_url_env,
+            request_id_header=request_id_header,
             spec_name=self.spec.path.name,
             spec_sha256=self.spec.sha256,
             credentials=credentials,
@@ -338,28 +351,3 @@ def build(spec: LoadedSpec, *, lenient: bool = False) -> Api:
     the pipeline's mode through unchanged.
     """
     return Builder(spec).build()
-
-
-def _method_path(path: str, http_method: str, op: dict[str, Any]) -> tuple[list[str], str]:
-    """(resource path, method name) of an operation, before they are made identifiers.
-
-    A dotted operationId names both (``chat.completions.create``); otherwise
-    the resource is the first tag (else the first path segment) and the
-    method the operationId (else the HTTP method and the path).
-    """
-    op_id = op.get("operationId")
-    parts = op_id.split(".") if isinstance(op_id, str) and op_id else []
-    if len(parts) >= 2 and all(parts):
-        return parts[:-1], parts[-1]
-    tags = op.get("tags") or []
-    first_segment = next(
-        (s for s in path.split("?")[0].split("/") if s and not s.startswith("{")),
-        "root",
-    )
-    resource = (
-        tags[0]
-        if isinstance(tags, list) and tags and isinstance(tags[0], str)
-        else first_segment
-    )
-    method = op_id if isinstance(op_id, str) and op_id else f"{http_method}_{path}"
-    return [resource], method

@@ -11,7 +11,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
+from ..errors import Code
 from ..ir import Param
 from ..ir_types import FileInput, ListOf, NotGivenOr, Prim, TypeNode
 from ..names import METHOD_RESERVED, Scope, pascal_identifier, snake_identifier
@@ -39,6 +41,27 @@ _BOUNDS = (
     ("maxItems", "max items"),
     ("pattern", "pattern"),
 )
+
+
+@dataclass(frozen=True)
+class RequestPath:
+    """Where a spec path sends a request: the path template and fixed query parameters.
+
+    Real specs give one endpoint two entries by suffixing its path: a query
+    (``/responses?beta=true``: the query is part of the request) or a
+    fragment (``/v1/conversations#stream``: never sent, it only tells the
+    entries apart).
+    """
+
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+
+
+def request_path(spec_path: str) -> RequestPath:
+    """The request path of a spec path: its fragment dropped, its query taken apart."""
+    path = spec_path.split("#", 1)[0]
+    path, _, query = path.partition("?")
+    return RequestPath(path or "/", tuple(parse_qsl(query, keep_blank_values=True)))
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,7 @@ def parameters(
                 and isinstance(p.get("in"), str)
             ):
                 merged[(p["name"], p["in"])] = (p, f"{base}/{i}")
-    path_names = re.findall(r"\{([^}/]+)\}", site.path.split("?")[0])
+    path_names = re.findall(r"\{([^}/]+)\}", request_path(site.path).path)
     by_path: dict[str, Param] = {}
     other: list[Param] = []
     fixed: list[tuple[str, str]] = []
@@ -98,10 +121,15 @@ def parameters(
             report.warn(
                 pwhere,
                 "cookie parameters are not supported; pass it with extra_headers",
+                Code.PARAMETER_UNSUPPORTED,
             )
             continue
         if location not in ("path", "query", "header"):
-            report.warn(pwhere, f"parameters in {location!r} are not supported")
+            report.warn(
+                pwhere,
+                f"parameters in {location!r} are not supported",
+                Code.PARAMETER_UNSUPPORTED,
+            )
             continue
         schema, style, explode = param_schema(report, p, location, pwhere)
         resolved, _ = deref(data, schema, pwhere)
@@ -111,7 +139,11 @@ def parameters(
                 fixed.append((pname, value))
                 continue
         if location == "path" and pname not in path_names:
-            report.warn(pwhere, f"path parameter {pname!r} is not in the path; ignored")
+            report.warn(
+                pwhere,
+                f"path parameter {pname!r} is not in the path; ignored",
+                Code.PARAMETER_UNSUPPORTED,
+            )
             continue
         t = types.expr(
             schema,
@@ -144,6 +176,7 @@ def parameters(
         report.error(
             site.where,
             f"path parameter {{{missing[0]}}} in {site.path!r} is not declared",
+            Code.PARAMETER_UNSUPPORTED,
         )
         return None
     ordered = [by_path[n] for n in dict.fromkeys(path_names)] + other
@@ -163,6 +196,7 @@ def param_schema(
         report.warn(
             where + "/content",
             f"parameter content {ctype!r} is sent as plain text",
+            Code.PARAMETER_UNSUPPORTED,
         )
         return media.get("schema", {}), default_style, False
     style = p.get("style", default_style)
@@ -174,6 +208,7 @@ def param_schema(
             where + "/style",
             f"style {style!r} is not supported for {location} parameters; "
             f"sent as {default_style!r}",
+            Code.PARAMETER_UNSUPPORTED,
         )
         style = default_style
     return p.get("schema", {}), style, explode

@@ -43,16 +43,13 @@ class Reporter:
         self.warnings: list[Finding] = []
         self._warned: set[tuple[str, str]] = set()
 
-    def error(
-        self, where: str, message: str, code: Code = Code.UNCLASSIFIED
-    ) -> None:
+    def error(self, where: str, message: str, code: Code) -> None:
+        """Record an error of kind ``code``: generation stops."""
         line = self._locate(where) if self._locate else None
-        self.errors.append(
-            Finding(self.display, where, message, "error", line, code=code)
-        )
+        self.errors.append(Finding(self.display, where, message, "error", line, code))
 
-    def warn(self, where: str, message: str, code: Code = Code.UNCLASSIFIED) -> None:
-        """Record a warning once per (pointer, message)."""
+    def warn(self, where: str, message: str, code: Code) -> None:
+        """Record a warning of kind ``code``, once per (pointer, message)."""
         if (where, message) in self._warned:
             return
         self._warned.add((where, message))
@@ -89,8 +86,11 @@ class SchemaReader:
         self.data = data
         self.report = report
 
-    def warn(self, where: str, message: str) -> None:
-        self.report.warn(where, message)
+    def warn(
+        self, where: str, message: str, code: Code = Code.SCHEMA_UNSUPPORTED
+    ) -> None:
+        """A warning about a schema: by default, one typed more loosely than declared."""
+        self.report.warn(where, message, code)
 
     def resolve(self, ref: str) -> Any:
         """The node a local ``$ref`` points at (validation made sure it exists)."""
@@ -106,7 +106,11 @@ class SchemaReader:
             return schema, where
         target, at = deref(self.data, schema, where)
         if target is None and is_ref(_node_at(self.data, at)):
-            self.warn(where, f"$ref cycle through {at} with no schema in it; typed as Any")
+            self.warn(
+                where,
+                f"$ref cycle through {at} with no schema in it; typed as Any",
+                Code.REF_CYCLE,
+            )
             return {}, where
         return target, at
 

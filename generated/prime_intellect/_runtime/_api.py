@@ -291,7 +291,9 @@ class Operation:
     ``path`` is the spec's path template (``/models/{model}``); parameters
     listed in ``slash_params`` keep ``/`` unescaped (ids like
     ``meta-llama/llama-3.1-70b-instruct``). ``headers`` are fixed headers the
-    spec requires with a constant value. ``body`` is the request encoding
+    spec requires with a constant value; ``query`` fixed query parameters
+    (a spec path such as ``/responses?beta=true``), sent before the call's
+    own. ``body`` is the request encoding
     (``"json"``, ``"form"``, ``"multipart"``, ``"binary"`` or ``None``);
     ``drop_none`` names body fields whose schema does not allow ``null``, for
     which ``None`` means "not given". ``security`` overrides the API's
@@ -307,6 +309,7 @@ class Operation:
         "result",
         "stream",
         "headers",
+        "query",
         "body",
         "drop_none",
         "security",
@@ -325,6 +328,7 @@ class Operation:
         *,
         stream: StreamSpec | None = None,
         headers: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
         body: str | None = None,
         drop_none: Sequence[str] = (),
         security: Sequence[Sequence[str]] | None = None,
@@ -338,6 +342,7 @@ class Operation:
         self.result = result
         self.stream = stream
         self.headers = dict(headers or {})
+        self.query = dict(query or {})
         self.body = body
         self.drop_none = frozenset(drop_none)
         self.security = (

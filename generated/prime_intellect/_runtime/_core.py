@@ -204,6 +204,8 @@ class BaseClient:
             if extra_headers:
                 all_headers.update(extra_headers)
             params = encode_query(query, op.styles)
+            if op.query:
+                params = {**op.query, **params}
             if auth_query:
                 params.update(auth_query)
             if extra_query:
