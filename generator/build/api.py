@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from ..errors import SpecError
+from ..errors import Finding, SpecError
 from ..ir import Api, Method, Param, Resource, ResourceModule
 from ..ir_types import NONE, Prim, refs
 from ..load import LoadedSpec
@@ -73,6 +73,12 @@ class Builder:
 
     def error(self, where: str, message: str) -> None:
         self.report.error(where, message)
+
+    def located_warnings(self) -> list[Finding]:
+        """The warnings so far, each with its line in the spec."""
+        return [
+            replace(f, line=self.spec.line_of(f.pointer)) for f in self.report.warnings
+        ]
 
     # -- naming -----------------------------------------------------------------
 
@@ -338,6 +344,14 @@ def build(spec: LoadedSpec, *, lenient: bool = False) -> Api:
     the pipeline's mode through unchanged.
     """
     return Builder(spec).build()
+
+
+def build_reporting(
+    spec: LoadedSpec, *, lenient: bool = False
+) -> tuple[Api, list[Finding]]:
+    """:func:`build`, and its warnings as findings (with their codes, located)."""
+    builder = Builder(spec)
+    return builder.build(), builder.located_warnings()
 
 
 def _method_path(path: str, http_method: str, op: dict[str, Any]) -> tuple[list[str], str]:
