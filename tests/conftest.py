@@ -6,6 +6,7 @@ from typing import Iterator
 import pytest
 
 from tests.support.packages import GENERATED
+from tests.support.real_specs import RealPackages, RealSpecsMissing, generate_all
 from tests.support.server import LocalServer
 
 # The committed client packages import by their own names, as users import them.
@@ -36,3 +37,17 @@ def own_server() -> Iterator[LocalServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def real_packages(tmp_path_factory: pytest.TempPathFactory) -> RealPackages:
+    """Every spec in ../shared/real-specs/ generated once, as ``generate --lenient`` does.
+
+    Shared by every test that needs a real provider's package. The specs are
+    not optional: CI keeps them beside the repository, and a missing
+    directory fails these tests rather than skipping them.
+    """
+    try:
+        return generate_all(tmp_path_factory.mktemp("real-specs"))
+    except RealSpecsMissing as exc:
+        pytest.fail(str(exc))

@@ -20,7 +20,7 @@ from tests.support.packages import SPECS, default_specs
 
 @pytest.mark.parametrize("spec", default_specs(), ids=lambda p: p.name)
 def test_ruff_and_black_give_identical_bytes(
-    spec, monkeypatch: pytest.MonkeyPatch
+    spec: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert formatter() == "ruff"
     files = render(build(load_spec(spec)))

@@ -14,13 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from generator import pipeline
-from generator.load import load_spec
-from generator.write import write_packages
 from tests.support.fixture_packages import FIXTURES, fixture
-from tests.support.packages import GENERATED, REAL_SPECS
+from tests.support.packages import GENERATED
+from tests.support.real_specs import RealPackages
 
 RULES = "F401,F811,F821,F841"
 # Fixture specs that generate (the others in unsupported/ must not).
@@ -64,21 +60,6 @@ def ruff_findings(*paths: Path) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="session")
-def real_packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every real provider spec generated once (lenient), into one directory."""
-    specs = sorted(
-        p for p in REAL_SPECS.glob("*") if p.suffix in (".yaml", ".yml", ".json")
-    )
-    if not specs:
-        pytest.skip("../shared/real-specs is not present")
-    out = tmp_path_factory.mktemp("real-specs")
-    for path in specs:
-        api, files = pipeline.generate_one(load_spec(path), lenient=True)
-        write_packages({api.package: files}, out)
-    return out
-
-
 def test_the_check_sees_what_it_looks_for(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(
         "import os\nfrom typing import Any, Any\n\n\ndef f() -> None:\n"
@@ -97,6 +78,8 @@ def test_fixture_packages_import_exactly_what_they_use() -> None:
     assert ruff_findings(*paths) == []
 
 
-def test_real_spec_packages_import_exactly_what_they_use(real_packages: Path) -> None:
-    assert len([p for p in real_packages.iterdir() if p.is_dir()]) >= 6
-    assert ruff_findings(real_packages) == []
+def test_real_spec_packages_import_exactly_what_they_use(
+    real_packages: RealPackages,
+) -> None:
+    assert len(real_packages.packages) >= 6
+    assert ruff_findings(real_packages.out) == []
