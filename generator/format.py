@@ -83,10 +83,13 @@ def format_files(files: dict[str, str], package: str = "") -> dict[str, str]:
     assert ruff is not None
     with tempfile.TemporaryDirectory(prefix="clientgen-format-") as tmp:
         root = Path(tmp)
+        made: set[Path] = set()
         for rel, text in files.items():
             if rel.endswith(".py"):
                 target = root / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:  # one mkdir per directory
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 target.write_bytes(text.encode("utf-8"))
         # Run in the directory so that ruff names files as the package does.
         result = subprocess.run([ruff, *RUFF_ARGS, "."], cwd=root, capture_output=True)

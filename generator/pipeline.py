@@ -93,6 +93,11 @@ def run(
         if structure.errors:
             errors.extend(structure.errors)
             continue
+        # Index the spec's lines before the fork: validation and build both
+        # locate their findings (real specs always have some), and the child
+        # inherits the index instead of building it again (0.2 s of CPU on the
+        # official OpenAI spec).
+        spec.line_of("#")
         pending.append(
             (spec, background(check_spec, spec, lenient=lenient, strict=strict))
         )
