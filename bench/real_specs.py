@@ -12,7 +12,7 @@ shown; the target (issue 11) is on the wall time's median.
 
 ``--baseline DIR``: a checkout of another revision (e.g. ``git archive REV |
 tar -x -C DIR``), run the same way from DIR, interleaved run by run with this
-one: before and after side by side. ``--stages`` also times the stages in
+one: before and after side by side (see :func:`own_templates`). ``--stages`` also times the stages in
 this process (load, validate, build, render, format), one run per spec.
 """
 
@@ -67,6 +67,21 @@ def run_once(
     return wall, float(last[1]) + float(last[2]), int(last[0]), files
 
 
+def own_templates(tree: Path) -> Path:
+    """``tree``, made to render with its own templates; a link is added if needed.
+
+    The templates are read as the package ``generator._templates``. In this
+    venv an editable install maps that name to this checkout's templates/, and
+    a checkout run from its directory has no such package of its own, so it
+    would silently render with ours: ``tree/generator/_templates`` is made a
+    link to ``tree/templates``.
+    """
+    link = tree / "generator" / "_templates"
+    if not link.exists() and (tree / "templates").is_dir():
+        link.symlink_to(Path("..") / "templates")
+    return tree
+
+
 def stages(spec: Path) -> dict[str, float]:
     """Seconds per stage for one spec, in this process (validation not forked)."""
     from generator.build import build
@@ -107,7 +122,7 @@ def main(argv: Iterable[str] | None = None) -> dict[str, object]:
         specs = [p for p in specs if p.stem in wanted]
     trees = {"this": common.ROOT}
     if args.baseline is not None:
-        trees = {"baseline": args.baseline.resolve(), **trees}
+        trees = {"baseline": own_templates(args.baseline.resolve()), **trees}
     runs: dict[tuple[str, str], list[tuple[float, float, int, int]]] = {
         (t, p.name): [] for t in trees for p in specs
     }
