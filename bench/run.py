@@ -8,7 +8,8 @@ Figures: sse (decoding), typed (typed streaming), fold (get_final_response()
 against iteration and the openai SDK; NDJSON vs SSE), requests (request
 overhead and a 200-chunk stream), raw (raw-response wrappers vs a plain call),
 generation (four specs, the official OpenAI spec vs openapi-python-client,
-scaling), imports (import plus client construction;
+scaling), realspecs (each spec providers publish, ../shared/real-specs/,
+generated as a user runs it), imports (import plus client construction;
 run after generation, which leaves the official spec's package for it).
 Peers come from the bench extra: pip install -e '.[bench]'.
 """
@@ -20,7 +21,16 @@ import sys
 
 import common
 
-FIGURES = ("sse", "typed", "fold", "requests", "raw", "generation", "imports")
+FIGURES = (
+    "sse",
+    "typed",
+    "fold",
+    "requests",
+    "raw",
+    "generation",
+    "realspecs",
+    "imports",
+)
 QUICK = {
     "sse": ["--events", "300", "--rounds", "1"],
     "typed": ["--events", "200", "--rounds", "1"],
@@ -37,6 +47,7 @@ QUICK = {
     ],
     "raw": ["--requests", "20", "--rounds", "1"],
     "generation": ["--rounds", "1", "--skip-official", "--sizes", "8"],
+    "realspecs": ["--rounds", "1", "--only", "ollama"],
     "imports": ["--runs", "1"],
 }
 
@@ -83,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             import generation
 
             generation.main(extra)
+        elif name == "realspecs":
+            import real_specs
+
+            real_specs.main(extra)
         elif name == "imports":
             import import_time
 

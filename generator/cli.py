@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from . import overlay, pipeline
 from .changelog import changelog
-from .errors import SpecError
+from .errors import Finding, SpecError, summarize, summarized
 from .write import compare, write_packages
 
 EXIT_OK = 0
@@ -100,9 +100,26 @@ def _print_findings(findings: Sequence[object]) -> None:
         print(f.format() if hasattr(f, "format") else str(f), file=sys.stderr)
 
 
+def _print_warnings(warnings: Sequence[Finding], verbose: bool) -> int:
+    """Print warnings, a kind that repeats once (see ``errors.summarize``); how many were not shown."""
+    for line in summarize(warnings, verbose=verbose):
+        print(line, file=sys.stderr)
+    return 0 if verbose else summarized(warnings)
+
+
+def _print_not_shown(count: int) -> None:
+    if count:
+        print(
+            f"clientgen: {count} more warning(s) like the examples above were counted, "
+            "not listed; --verbose lists every one",
+            file=sys.stderr,
+        )
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     paths, _ = _spec_paths(args)
     failed = False
+    not_shown = 0
     for path in paths:
         try:
             spec = overlay.load(path, args.overlay)
@@ -112,7 +129,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         report = pipeline.check_spec(spec, strict=args.strict)
         _print_findings(report.errors)
-        _print_findings(report.warnings)
+        not_shown += _print_warnings(report.warnings, args.verbose)
         if report.errors:
             failed = True
             print(
@@ -121,6 +138,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
         else:
             print(f"{overlay.describe(spec)}: valid ({len(report.warnings)} warnings)")
+    _print_not_shown(not_shown)
     return EXIT_SPEC_ERROR if failed else EXIT_OK
 
 
@@ -134,10 +152,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         _print_findings(exc.findings)
         print(f"clientgen: nothing was written to {out}", file=sys.stderr)
         return EXIT_SPEC_ERROR
-    _print_findings(result.warnings)
-    for api in result.apis.values():
-        for w in api.warnings:
-            print(w, file=sys.stderr)
+    not_shown = _print_warnings(result.warnings, args.verbose)
     # The public-surface changelog (issue 5) compares with what is on disk, so
     # it is worked out before the packages are replaced.
     counts = {
@@ -157,6 +172,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for line in surface_changes:
         print(line)
     print(f"generated {len(result.packages)} package(s) in {elapsed:.2f}s")
+    _print_not_shown(not_shown)
     return EXIT_OK
 
 
@@ -168,6 +184,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except SpecError as exc:
         _print_findings(exc.findings)
         return EXIT_SPEC_ERROR
+    _print_not_shown(_print_warnings(result.warnings, args.verbose))
     problems = compare(result.packages, out, prune=whole_dir)
     if problems:
         for line in problems[:50]:
@@ -303,6 +320,16 @@ def _add_diff(sub: Any) -> None:
     d.set_defaults(func=cmd_diff)
 
 
+def _add_verbose(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every warning (by default a kind of warning that repeats is "
+        "shown once, with its count and an example)",
+    )
+
+
 def _add_spec_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "specs",
@@ -339,6 +366,7 @@ def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
         action="store_true",
         help="go on past validator errors that do not stop generation",
     )
+    _add_verbose(g)
     _add_overlay(g)
     g.set_defaults(func=cmd_generate)
 
@@ -349,6 +377,7 @@ def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
         action="store_true",
         help="treat warnings (examples, operationIds) as errors",
     )
+    _add_verbose(v)
     _add_overlay(v)
     v.set_defaults(func=cmd_validate)
 
@@ -361,6 +390,7 @@ def parser(prog: str = "clientgen") -> argparse.ArgumentParser:
         "--out", metavar="DIR", help="directory to compare (default: ./generated)"
     )
     c.add_argument("--lenient", action="store_true")
+    _add_verbose(c)
     _add_overlay(c)
     c.set_defaults(func=cmd_check)
     _add_docs_check(sub)
@@ -379,6 +409,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "clientgen") -> int:
         return EXIT_SPEC_ERROR
     except KeyboardInterrupt:
         return 130
+    except pipeline.FormatError as exc:  # the code we generated is wrong: say where
+        print(
+            f"clientgen: generator bug: {exc}\n"
+            "The generated code is wrong, not your spec: please report this with the "
+            "spec. Nothing was written.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     except Exception as exc:  # a generator bug: say so plainly, traceback on request
         if os.environ.get("CLIENTGEN_DEBUG"):
             traceback.print_exc()

@@ -95,3 +95,69 @@ class SpecError(Exception):
     def __init__(self, findings: Sequence[Finding]):
         self.findings = list(findings)
         super().__init__("\n".join(f.format() for f in self.findings))
+
+
+# What a kind of warning means when it repeats, in the plural: "<count> <this>".
+# A kind without a line here is summarized by its code.
+REPEATED: dict[Code, str] = {
+    Code.OPERATION_ID_MISSING: "operations have no operationId; their method names "
+    "are derived from the HTTP method and path",
+    Code.OPERATION_ID_UNDOTTED: "operationIds are not dotted like "
+    "'chat.completions.create' (resource.method); method names are derived from them",
+    Code.EXAMPLE_MISMATCH: "examples do not match their schema",
+    Code.EXAMPLE_UNCHECKED: "examples could not be checked against their schema",
+    Code.OPENAPI_INVALID: "places are not valid OpenAPI (openapi-spec-validator); "
+    "--lenient goes on past them",
+    Code.REF_CYCLE: "$ref cycles have no schema in them; typed as Any",
+    Code.PARAMETER_UNSUPPORTED: "parameters cannot be sent as declared",
+    Code.STREAM_UNTYPED: "event streams cannot be typed as declared",
+    Code.SCHEMA_UNSUPPORTED: "schemas are typed more loosely than declared",
+    Code.NAME_TAKEN: "operations could not take their first name (another operation "
+    "owns it); each got the next one",
+    Code.SECURITY_UNSUPPORTED: "security schemes cannot be sent as declared",
+    Code.STREAM_UNSELECTABLE: "streams have no request field that selects them; "
+    "their methods never stream",
+    Code.STREAM_UNDECLARED: "operations have a boolean 'stream' field but declare no "
+    "stream; an overlay can declare it",
+    Code.STREAM_IGNORED: "second stream media types are ignored; the client streams "
+    "the first",
+    Code.STREAM_NO_FOLD: "streams have no fold rule; get_final_response() raises on "
+    "them (declare one with x-stream-fold)",
+}
+
+
+def summarize(findings: Sequence[Finding], *, verbose: bool = False) -> list[str]:
+    """Lines for people: each finding, but a kind of warning that repeats only once.
+
+    Warnings of one kind (one :class:`Code`) in one file are shown as one line
+    with their count, what the kind means (:data:`REPEATED`) and the first as
+    an example, where the first of them stood. Errors, warnings of one kind
+    that occur once, and unclassified warnings (whose kind nobody stated) are
+    shown in full. ``verbose`` shows every finding in full.
+    """
+    groups = {} if verbose else _repeated(findings)
+    lines: list[str] = []
+    for f in findings:
+        group = groups.get((f.file, f.code))
+        if group is None or f.severity != "warning":
+            lines.append(f.format())
+        elif f is group[0]:
+            meaning = REPEATED.get(f.code, f"warnings of the kind {f.code.value!r}")
+            lines.append(f"{f.file}: warning: {len(group)} {meaning} [{f.code.value}]")
+            where = f"{f.file}:{f.line}" if f.line else f.file
+            lines.append(f"  e.g. {where}: {f.pointer}: {f.message}")
+    return lines
+
+
+def summarized(findings: Sequence[Finding]) -> int:
+    """How many findings :func:`summarize` does not show in full (unless verbose)."""
+    return sum(len(group) - 1 for group in _repeated(findings).values())
+
+
+def _repeated(findings: Sequence[Finding]) -> dict[tuple[str, Code], list[Finding]]:
+    """The warnings of a kind that occurs more than once in a file, by (file, kind)."""
+    groups: dict[tuple[str, Code], list[Finding]] = {}
+    for f in findings:
+        if f.severity == "warning" and f.code is not Code.UNCLASSIFIED:
+            groups.setdefault((f.file, f.code), []).append(f)
+    return {key: group for key, group in groups.items() if len(group) > 1}

@@ -11,6 +11,7 @@ Both versions are pinned in pyproject.toml.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,7 +23,8 @@ RUFF_ARGS = (
     # Each package is formatted in a fresh temporary directory, so a cache
     # never hits; without this ruff leaves .ruff_cache/ in the user's cwd.
     "--no-cache",
-    "--quiet",
+    # Not --quiet: it also hides ruff's "Failed to parse FILE:LINE:COL: ..."
+    # lines, which are what a failure must show.
     "--line-length",
     "88",
     "--target-version",
@@ -31,34 +33,34 @@ RUFF_ARGS = (
 
 
 class FormatError(Exception):
-    """Rendered code does not parse: a generator bug, reported with the place."""
+    """The formatter refused rendered code: a generator bug, reported with the place.
+
+    The message names the generated file (``package/relative/path.py``) and
+    gives the formatter's own message and the lines around the place.
+    """
 
 
 def format_source(path: str, source: str) -> str:
     """``source`` as black formats it (non-Python files are returned unchanged)."""
     if not path.endswith(".py"):
         return source
-    import black  # only when asked for: importing it takes longer than ruff formats a package
+    # Only when asked for: importing black takes longer than ruff formats a package.
+    import black
+    from black.parsing import InvalidInput
 
     try:
         return black.format_str(source, mode=black_mode())
-    except black.InvalidInput as exc:
-        line = _line_number(str(exc))
-        context = ""
-        if line is not None:
-            lines = source.splitlines()
-            lo, hi = max(0, line - 3), min(len(lines), line + 2)
-            context = "\n" + "\n".join(f"{n + 1:5}: {lines[n]}" for n in range(lo, hi))
+    except InvalidInput as exc:
         raise FormatError(
-            f"{path}: generated code does not parse ({exc}){context}"
+            _refused(path, "black", str(exc), source, _line_number(str(exc)))
         ) from None
 
 
 def black_mode() -> Any:
     """The black settings our output follows (line length 88, Python 3.10)."""
-    import black
+    from black.mode import Mode, TargetVersion
 
-    return black.Mode(target_versions={black.TargetVersion.PY310}, line_length=88)
+    return Mode(target_versions={TargetVersion.PY310}, line_length=88)
 
 
 def formatter() -> str:
@@ -69,27 +71,30 @@ def formatter() -> str:
     return "black" if choice == "black" else "ruff"
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """Every ``.py`` file of one package formatted; other files unchanged."""
+def format_files(files: dict[str, str], package: str = "") -> dict[str, str]:
+    """Every ``.py`` file of one package formatted; other files unchanged.
+
+    ``package`` prefixes the file names in a :class:`FormatError`.
+    """
+    prefix = f"{package}/" if package else ""
     if formatter() == "black":
-        return {rel: format_source(rel, text) for rel, text in files.items()}
+        return {rel: format_source(prefix + rel, text) for rel, text in files.items()}
     ruff = _ruff_binary()
     assert ruff is not None
     with tempfile.TemporaryDirectory(prefix="clientgen-format-") as tmp:
         root = Path(tmp)
+        made: set[Path] = set()
         for rel, text in files.items():
             if rel.endswith(".py"):
                 target = root / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:  # one mkdir per directory
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 target.write_bytes(text.encode("utf-8"))
-        result = subprocess.run([ruff, *RUFF_ARGS, str(root)], capture_output=True)
+        # Run in the directory so that ruff names files as the package does.
+        result = subprocess.run([ruff, *RUFF_ARGS, "."], cwd=root, capture_output=True)
         if result.returncode != 0:
-            # Let black find the file that does not parse and say where.
-            for rel, text in files.items():
-                format_source(rel, text)
-            raise FormatError(
-                f"ruff format failed: {result.stderr.decode('utf-8', 'replace')[:2000]}"
-            )
+            raise FormatError(_ruff_failure(result, files, prefix, ruff))
         return {
             rel: (
                 (root / rel).read_bytes().decode("utf-8")
@@ -102,13 +107,62 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
 
 def _ruff_binary() -> str | None:
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff.__main__ import (  # type: ignore[import-untyped]  # no py.typed
+            find_ruff_bin,
+        )
     except ImportError:
         return None
     try:
         return str(find_ruff_bin())
     except FileNotFoundError:
         return None
+
+
+# ruff: "error: Failed to parse types/chat.py:12:27: Trailing comma not allowed"
+_RUFF_PARSE_ERROR = re.compile(
+    r"^error: Failed to parse (?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$"
+)
+
+
+def _ruff_failure(
+    result: subprocess.CompletedProcess[bytes],
+    files: dict[str, str],
+    prefix: str,
+    ruff: str,
+) -> str:
+    """What went wrong, from ruff's own output: each file it refused, with the place."""
+    stderr = result.stderr.decode("utf-8", "replace")
+    refused = []
+    for line in stderr.splitlines():
+        match = _RUFF_PARSE_ERROR.match(line.strip())
+        if match is None:
+            continue
+        rel = Path(match["path"]).as_posix().removeprefix("./")
+        where = f"{match['line']}:{match['col']}: {match['msg']}"
+        refused.append(
+            _refused(prefix + rel, "ruff", where, files.get(rel), int(match["line"]))
+        )
+    if refused:
+        more = f"\n(and {len(refused) - 3} more files)" if len(refused) > 3 else ""
+        return "\n".join(refused[:3]) + more
+    # Not a file it could not parse: ruff itself failed. Its words, as they are.
+    said = stderr.strip() or result.stdout.decode("utf-8", "replace").strip()
+    return (
+        f"{prefix.rstrip('/') or 'the package'}: `{Path(ruff).name} format` exited with "
+        f"{result.returncode}: {said[:2000] or '(no output)'}"
+    )
+
+
+def _refused(
+    path: str, tool: str, message: str, source: str | None, line: int | None
+) -> str:
+    """``path: <tool> refused the generated code: <message>`` and the lines around ``line``."""
+    context = ""
+    if source is not None and line is not None:
+        lines = source.splitlines()
+        lo, hi = max(0, line - 3), min(len(lines), line + 2)
+        context = "".join(f"\n{n + 1:5}: {lines[n]}" for n in range(lo, hi))
+    return f"{path}: {tool} refused the generated code: {message}{context}"
 
 
 def _line_number(message: str) -> int | None:

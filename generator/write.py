@@ -55,10 +55,13 @@ def write_packages(
     swapped: list[tuple[Path, Path | None]] = []
     pruned: list[str] = []
     try:
+        made: set[Path] = set()
         for package, files in packages.items():
             for rel, text in files.items():
                 target = staging / package / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:  # one mkdir per directory, not per file
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 target.write_bytes(text.encode("utf-8"))
         stale = []
         if prune:

@@ -27,6 +27,7 @@ def test_every_benchmark_runs_at_tiny_sizes(tmp_path: Path) -> None:
         "requests",
         "raw_response",
         "generation",
+        "real_specs",
         "import_time",
     ):
         data = json.loads((tmp_path / f"{figure}.json").read_text())

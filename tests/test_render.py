@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import ast
+import sys
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.render import RenderError, docstring, environment, identifier, py_literal
+from generator.render import (
+    RenderError,
+    clean_doc,
+    docstring,
+    environment,
+    identifier,
+    py_literal,
+)
 
 NASTY = [
     "plain",
@@ -79,3 +89,70 @@ def test_spec_text_is_never_evaluated_as_a_template() -> None:
 def test_undefined_values_fail_loudly() -> None:
     with pytest.raises(jinja2.UndefinedError):
         environment().from_string("{{ missing|py }}").render()
+
+
+# -- the docstring filter is the per-character rule, written fast -----------------
+
+
+def reference_docstring(text: str, indent: str = "") -> str:
+    """The docstring filter as it was written first, one character at a time."""
+    import unicodedata
+
+    text = "".join("\ufffd" if unicodedata.category(c) == "Cs" else c for c in text)
+    text = clean_doc(text)
+
+    def escape(ch: str) -> str:
+        if ch == "\\":
+            return "\\\\"
+        if ch in "\n ":
+            return ch
+        code = ord(ch)
+        if code < 32 or code == 127 or 0x80 <= code < 0xA0 or ch.isspace():
+            return ch.encode("unicode_escape").decode("ascii")
+        return ch.encode("unicode_escape").decode("ascii") if ch == "\ufeff" else ch
+
+    out: list[str] = []
+    quote_before = True
+    for ch in text:
+        if ch == '"':
+            out.append('\\"' if quote_before else '"')
+            quote_before = not quote_before
+        else:
+            out.append(escape(ch))
+            quote_before = False
+    if out and out[-1] in ('"', '\\"'):
+        out[-1] = "\\x22"
+    body = "".join(out)
+    if "\n" in body:
+        body = "\n".join(
+            indent + line if line and i else line
+            for i, line in enumerate(body.split("\n"))
+        )
+        return f'"""{body}\n{indent}"""'
+    return f'"""{body}"""'
+
+
+SPECIAL = list(
+    " \n\t\r\x0b\x0c\x1c\x1f\x7f\x85\x9f\xa0\"'\\\ufeff\u2028\u3000\ud800é😀a"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(SPECIAL), max_size=30))
+def test_docstring_is_the_per_character_rule(text: str) -> None:
+    assert str(docstring(text, "    ")) == reference_docstring(text, "    ")
+
+
+@pytest.mark.parametrize("text", NASTY + ['"', '""', '"""', 'a"', '""a""', "\\"])
+def test_docstring_of_nasty_text_is_the_per_character_rule(text: str) -> None:
+    assert str(docstring(text)) == reference_docstring(text)
+
+
+def test_every_character_is_escaped_as_the_rule_says() -> None:
+    # Whitespace outside the Basic Multilingual Plane would escape the fast path.
+    assert not [c for c in range(0x10000, sys.maxunicode + 1) if chr(c).isspace()]
+    for c in range(0x10000):
+        ch = chr(c)
+        if 0xD800 <= c <= 0xDFFF or ch == '"':
+            continue
+        assert str(docstring(f"a{ch}b")) == reference_docstring(f"a{ch}b"), hex(c)

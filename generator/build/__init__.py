@@ -16,6 +16,6 @@ taking what it needs (never the whole builder), imported in this order only:
 * ``expr``: the small values they pass around.
 """
 
-from .api import build
+from .api import build, build_reporting
 
-__all__ = ["build"]
+__all__ = ["build", "build_reporting"]

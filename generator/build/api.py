@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from ..errors import Code, SpecError
+from ..errors import Code, Finding, SpecError
 from ..ir import Api, Method, Param, Resource, ResourceModule
 from ..ir_types import NONE, Prim, refs
 from ..load import LoadedSpec
@@ -72,6 +72,12 @@ class Builder:
 
     def error(self, where: str, message: str, code: Code) -> None:
         self.report.error(where, message, code)
+
+    def located_warnings(self) -> list[Finding]:
+        """The warnings so far, each with its line in the spec."""
+        return [
+            replace(f, line=self.spec.line_of(f.pointer)) for f in self.report.warnings
+        ]
 
     # -- naming -----------------------------------------------------------------
 
@@ -231,7 +237,9 @@ class Builder:
                 result=(
                     result.result.node
                     if result.kind == "json"
-                    else Prim({"text": "str", "bytes": "bytes"}.get(result.kind, "None"))
+                    else Prim(
+                        {"text": "str", "bytes": "bytes"}.get(result.kind, "None")
+                    )
                 ),
                 json_result=result.result.node if result.kind == "json" else NONE,
                 stream=stream_info,
@@ -351,3 +359,11 @@ def build(spec: LoadedSpec, *, lenient: bool = False) -> Api:
     the pipeline's mode through unchanged.
     """
     return Builder(spec).build()
+
+
+def build_reporting(
+    spec: LoadedSpec, *, lenient: bool = False
+) -> tuple[Api, list[Finding]]:
+    """:func:`build`, and its warnings as findings (with their codes, located)."""
+    builder = Builder(spec)
+    return builder.build(), builder.located_warnings()

@@ -34,7 +34,7 @@ class Fixture:
     path: Path  # the package directory
     api: Api
     module: ModuleType  # imported under a unique alias
-    warnings: tuple[str, ...]  # validation and build warnings, formatted
+    warnings: tuple[str, ...]  # validation and build warnings, formatted, every one
     files: dict[str, str]  # relative path -> source, as written
 
 
@@ -55,7 +55,7 @@ def fixture(spec: str | Path, *, lenient: bool = False) -> Fixture:
         result = pipeline.run([path], lenient=lenient)
         write_packages(result.packages, output_dir())
         ((name, api),) = result.apis.items()
-        warnings = tuple(w.format() for w in result.warnings) + api.warnings
+        warnings = tuple(w.format() for w in result.warnings)
         package_dir = output_dir() / name
         _cache[key] = Fixture(
             package_dir,
