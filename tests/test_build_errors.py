@@ -109,7 +109,12 @@ def test_loosely_typed_constructs_warn_with_their_pointers(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, lines, out = run_cli(
-        capsys, "generate", str(UNSUPPORTED / "loose.yaml"), "--out", str(tmp_path)
+        capsys,
+        "generate",
+        str(UNSUPPORTED / "loose.yaml"),
+        "--out",
+        str(tmp_path),
+        "--verbose",  # every warning, not one line per kind
     )
     assert code == 0, lines
     warnings = {
