@@ -9,8 +9,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -95,7 +95,9 @@ def run_process(
             else list(argv)
         )
         start = time.perf_counter()
-        proc = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        proc = subprocess.run(
+            command, cwd=cwd, env=env, stdout=out, stderr=err, check=False
+        )
         elapsed = time.perf_counter() - start
         out.seek(0)
         err.seek(0)

@@ -17,8 +17,8 @@ import ast
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import common
 import yaml

@@ -20,8 +20,8 @@ import cProfile
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import common  # noqa: F401
 from common import emit, median, table

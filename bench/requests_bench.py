@@ -18,8 +18,8 @@ import json
 import socket
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import common  # noqa: F401
 from common import emit, interleaved, median, table

@@ -27,7 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import common  # noqa: F401  (sets sys.path)
 from common import emit, interleaved, median, table

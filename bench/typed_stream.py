@@ -11,7 +11,7 @@ httpx response, so only decoding and model building are measured.
 from __future__ import annotations
 
 import argparse
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import common  # noqa: F401
 from common import emit, interleaved, median, table

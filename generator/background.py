@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -39,9 +40,8 @@ def background(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], 
             os.close(read_fd)
             try:
                 payload = pickle.dumps((True, fn(*args, **kwargs)))
-            except (
-                BaseException
-            ) as exc:  # noqa: BLE001 - hand any failure to the parent
+            # Whatever failed in the child goes to the parent, to be raised there.
+            except BaseException as exc:  # noqa: BLE001
                 payload = pickle.dumps((False, _picklable(exc)))
             with os.fdopen(write_fd, "wb") as out:
                 out.write(payload)

@@ -15,9 +15,9 @@ It holds:
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from .write import read_tree
 
@@ -227,9 +227,13 @@ def surface(files: Mapping[str, str | bytes]) -> Surface:
         walk(root, "client")
     # Resources no client attribute leads to still count, under their class name.
     for name, cls in classes.items():
-        if name not in seen and not name.startswith("Async") and _public_methods(cls):
-            if any(_src(b).endswith("Resource") for b in cls.bases):
-                walk(cls, name)
+        if (
+            name not in seen
+            and not name.startswith("Async")
+            and _public_methods(cls)
+            and any(_src(b).endswith("Resource") for b in cls.bases)
+        ):
+            walk(cls, name)
     return result
 
 

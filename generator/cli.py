@@ -13,8 +13,9 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import overlay, pipeline
 from .changelog import changelog
@@ -216,7 +217,7 @@ def cmd_docs_check(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _add_docs_check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _add_docs_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     d = sub.add_parser(
         "docs-check",
         help="show where a spec has drifted from the provider's doc pages",
@@ -417,7 +418,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "clientgen") -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    except Exception as exc:  # a generator bug: say so plainly, traceback on request
+    # Last resort: a generator bug, said plainly (the traceback on request).
+    except Exception as exc:  # noqa: BLE001
         if os.environ.get("CLIENTGEN_DEBUG"):
             traceback.print_exc()
         print(

@@ -9,8 +9,8 @@ people and may change. The codes are stable and listed in the README.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 class Code(str, enum.Enum):

@@ -92,7 +92,9 @@ def format_files(files: dict[str, str], package: str = "") -> dict[str, str]:
                     made.add(target.parent)
                 target.write_bytes(text.encode("utf-8"))
         # Run in the directory so that ruff names files as the package does.
-        result = subprocess.run([ruff, *RUFF_ARGS, "."], cwd=root, capture_output=True)
+        result = subprocess.run(
+            [ruff, *RUFF_ARGS, "."], cwd=root, capture_output=True, check=False
+        )
         if result.returncode != 0:
             raise FormatError(_ruff_failure(result, files, prefix, ruff))
         return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any
 
 from .ir_types import DictOf, NotGivenOr, RequiredKey, StreamOf, TypeNode, UnionOf
 
@@ -24,7 +24,7 @@ class Field:
     wire: str  # JSON key, exactly as the spec spells it
     type: TypeNode
     required: bool
-    description: Optional[str] = None
+    description: str | None = None
     deprecated: bool = False
     # The model field's default when absent (optional fields only): the spec's
     # default when it fits the type, the only value a one-value Literal
@@ -47,15 +47,15 @@ class Model:
     """A pydantic response model."""
 
     name: str
-    description: Optional[str]
+    description: str | None
     fields: tuple[Field, ...]
     pointer: str  # where in the spec it comes from
     kind: str = "model"
     # additionalProperties given as a schema: the type of the extra fields' values
-    extra: Optional[TypeNode] = None
+    extra: TypeNode | None = None
 
     @property
-    def extra_type(self) -> Optional[TypeNode]:
+    def extra_type(self) -> TypeNode | None:
         """The type of ``__pydantic_extra__`` when extra fields are typed."""
         return DictOf(self.extra) if self.extra is not None else None
 
@@ -69,7 +69,7 @@ class TypedDictDef:
     """
 
     name: str
-    description: Optional[str]
+    description: str | None
     fields: tuple[Field, ...]
     functional: bool
     pointer: str
@@ -82,7 +82,7 @@ class Alias:
 
     name: str
     type: TypeNode
-    description: Optional[str]
+    description: str | None
     pointer: str
     kind: str = "alias"
     # Recursive through other aliases: rendered as TypeAliasType("Name", "<annotation>"),
@@ -90,7 +90,7 @@ class Alias:
     lazy: bool = False
 
 
-Definition = Union[Model, TypedDictDef, Alias]  # templates dispatch on .kind
+Definition = Model | TypedDictDef | Alias  # templates dispatch on .kind
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class Param:
     location: str  # "path" | "query" | "header" | "body" | "body_whole"
     type: TypeNode  # NotGivenOr(...) when optional
     required: bool
-    description: Optional[str] = None
+    description: str | None = None
     deprecated: bool = False
     file: bool = False  # a multipart field that takes files (the spec says binary)
 
@@ -134,10 +134,10 @@ class StreamInfo:
     """How a method streams, and what the stream folds into."""
 
     chunk: TypeNode  # the type of one item (also given to the runtime)
-    terminator: Optional[str]
+    terminator: str | None
     terminator_required: bool  # the stream must end with it (else: it ends early)
-    param: Optional[str]  # Python name of the argument that selects streaming
-    param_wire: Optional[str]
+    param: str | None  # Python name of the argument that selects streaming
+    param_wire: str | None
     param_nullable: bool
     always: bool  # the operation only streams (no JSON alternative)
     # The argument's value that selects streaming: True for a boolean
@@ -145,17 +145,17 @@ class StreamInfo:
     # type the argument with ``off`` (no stream; it may be omitted),
     # ``on`` (a stream) and ``any`` (either, when not known statically).
     on_value: Any = True
-    on_type: Optional[TypeNode] = None
-    off_type: Optional[TypeNode] = None
-    any_type: Optional[TypeNode] = None
+    on_type: TypeNode | None = None
+    off_type: TypeNode | None = None
+    any_type: TypeNode | None = None
     media_type: str = "text/event-stream"  # the wire format's media type
     # SSE event name -> its data's type, for streams whose event names say
     # what each event is (``chunk`` is then their union)
     events: tuple[tuple[str, TypeNode], ...] = ()
     # What ``get_final_response()`` returns, and the fold rule (JSON text, in
     # the runtime's format) that builds it; None: the stream does not fold.
-    final: Optional[TypeNode] = None
-    fold: Optional[str] = None
+    final: TypeNode | None = None
+    fold: str | None = None
     # The boolean flag's default streams (Ollama's ``stream: true``): the call
     # sends ``false`` unless asked for a stream.
     send_off: bool = False
@@ -163,12 +163,12 @@ class StreamInfo:
     send_always: tuple[tuple[str, Any], ...] = ()
 
     @property
-    def off_argument(self) -> Optional[TypeNode]:
+    def off_argument(self) -> TypeNode | None:
         """The argument's type in the overload that does not stream (it may be left out)."""
         return NotGivenOr(self.off_type) if self.off_type is not None else None
 
     @property
-    def fold_rule(self) -> Optional[dict[str, Any]]:
+    def fold_rule(self) -> dict[str, Any] | None:
         """The fold rule as data, for the template to write."""
         return None if self.fold is None else dict(json.loads(self.fold))
 
@@ -185,24 +185,24 @@ class Method:
     const: str  # module-level name of its runtime Operation descriptor
     http_method: str
     path: str
-    summary: Optional[str]
-    description: Optional[str]
+    summary: str | None
+    description: str | None
     params: tuple[Param, ...]  # path params first (positional), then keyword-only
-    body_kind: Optional[str]  # "json" | "form" | "multipart" | "binary" | None
+    body_kind: str | None  # "json" | "form" | "multipart" | "binary" | None
     result_kind: str  # "json" | "text" | "bytes" | "none"
     result: (
         TypeNode  # what a call that does not stream returns: a model, str, bytes, None
     )
     json_result: TypeNode  # the JSON body's type, given to the runtime (None: not JSON)
-    stream: Optional[StreamInfo]
+    stream: StreamInfo | None
     fixed_headers: tuple[tuple[str, str], ...]
-    security: Optional[tuple[tuple[str, ...], ...]]  # None: the API's default
+    security: tuple[tuple[str, ...], ...] | None  # None: the API's default
     slash_params: tuple[str, ...]
     drop_none: tuple[str, ...]
-    accept: Optional[str]
+    accept: str | None
     deprecated: bool
     pointer: str
-    doc: Optional[str] = None  # the docstring: summary, description, arguments
+    doc: str | None = None  # the docstring: summary, description, arguments
     # (wire name, style, explode) of parameters not serialised the default way
     # (query: form, exploded; path and header: simple); style "json" sends JSON text.
     styles: tuple[tuple[str, str, bool], ...] = ()
@@ -225,7 +225,7 @@ class Method:
         """Wire names of the multipart fields that take files."""
         return tuple(p.wire for p in self.params if p.file)
 
-    def streamed(self, asynchronous: bool) -> Optional[TypeNode]:
+    def streamed(self, asynchronous: bool) -> TypeNode | None:
         """What a streaming call returns (``Stream[Chunk]``), if the method streams."""
         if self.stream is None:
             return None
@@ -251,10 +251,10 @@ class Resource:
     attr: str  # attribute name on its parent
     class_name: str  # sync class; the async class is "Async" + class_name
     methods: tuple[Method, ...]
-    children: tuple["Resource", ...]
-    description: Optional[str] = None
+    children: tuple[Resource, ...]
+    description: str | None = None
 
-    def walk(self) -> tuple["Resource", ...]:
+    def walk(self) -> tuple[Resource, ...]:
         """This resource and all its descendants, parents first."""
         out: list[Resource] = [self]
         for child in self.children:
@@ -274,9 +274,9 @@ class ResourceModule:
 @dataclass(frozen=True)
 class Credential:
     name: str  # constructor keyword
-    env: Optional[str]
+    env: str | None
     required: bool
-    description: Optional[str]
+    description: str | None
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ class Api:
     client_name: str
     title: str
     version: str
-    description: Optional[str]
+    description: str | None
     base_url: str
     base_url_env: str
     spec_name: str  # shown in file headers
@@ -312,7 +312,7 @@ class Api:
     warnings: tuple[str, ...] = field(default=())
     client_imports: ImportSections = ()  # of _client.py
     # The response header carrying the request id, when the spec names one.
-    request_id_header: Optional[str] = None
+    request_id_header: str | None = None
 
     @property
     def type_names(self) -> tuple[tuple[str, str], ...]:

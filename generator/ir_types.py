@@ -16,8 +16,8 @@ Nodes hold only identifiers checked here and JSON scalars written with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
 
 from .names import is_identifier
 
@@ -177,7 +177,7 @@ class StreamOf:
 
     chunk: TypeNode
     asynchronous: bool = False
-    final: Optional[TypeNode] = None
+    final: TypeNode | None = None
 
 
 @dataclass(frozen=True)
@@ -187,22 +187,22 @@ class RequiredKey:
     inner: TypeNode
 
 
-TypeNode = Union[
-    AnyType,
-    Prim,
-    Lit,
-    ListOf,
-    DictOf,
-    Ref,
-    UnionOf,
-    Nullable,
-    Discriminated,
-    Tagged,
-    FileInput,
-    NotGivenOr,
-    StreamOf,
-    RequiredKey,
-]
+TypeNode = (
+    AnyType
+    | Prim
+    | Lit
+    | ListOf
+    | DictOf
+    | Ref
+    | UnionOf
+    | Nullable
+    | Discriminated
+    | Tagged
+    | FileInput
+    | NotGivenOr
+    | StreamOf
+    | RequiredKey
+)
 
 ANY = AnyType()
 NONE = Prim("None")

@@ -42,8 +42,10 @@ YAML12_IMPLICIT: tuple[tuple[str, str, list[str]], ...] = (
     ),
     (
         "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        (
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
         list("-+0123456789."),
     ),
 )
@@ -59,9 +61,9 @@ _Yaml12Loader.add_implicit_resolver(
 def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     text = loader.construct_scalar(node)
     if text.startswith("0o"):
-        return int(text[2:], 8)
+        return int(text, 0)
     if text.startswith("0x"):
-        return int(text[2:], 16)
+        return int(text, 0)
     return int(text)
 
 
@@ -240,7 +242,7 @@ def _line_index(text: str) -> _Index:
         if not stripped or stripped.startswith("#"):
             continue
         index.setdefault((), number)
-        if stripped.startswith("\t") or stripped.startswith(("---", "...", "%")):
+        if stripped.startswith(("\t", "---", "...", "%")):
             if number == 1 and stripped.rstrip() == "---":
                 continue
             return {(): 1}, set()

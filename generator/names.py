@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -23,9 +23,44 @@ _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 # Soft keywords other than "_" are usable identifiers and are kept: renaming
 # every "type" field to "type_" would make clients worse, not safer.
 KEYWORDS = frozenset(
-    """False None True and as assert async await break class continue def del elif else
-    except finally for from global if import in is lambda nonlocal not or pass raise
-    return try while with yield _""".split()
+    [
+        "False",
+        "None",
+        "True",
+        "and",
+        "as",
+        "assert",
+        "async",
+        "await",
+        "break",
+        "class",
+        "continue",
+        "def",
+        "del",
+        "elif",
+        "else",
+        "except",
+        "finally",
+        "for",
+        "from",
+        "global",
+        "if",
+        "import",
+        "in",
+        "is",
+        "lambda",
+        "nonlocal",
+        "not",
+        "or",
+        "pass",
+        "raise",
+        "return",
+        "try",
+        "while",
+        "with",
+        "yield",
+        "_",
+    ]
 )
 
 
@@ -38,46 +73,163 @@ KEYWORDS = frozenset(
 #: Module-level names of the generated modules (imports from typing, pydantic,
 #: the runtime, and modules). Type and resource class names avoid them.
 TYPE_RESERVED = frozenset(
-    """Any Dict List Literal Optional Sequence Union Annotated Required TypedDict
-    TypeAlias TypeAliasType BaseModel Field Discriminator Tag TYPE_CHECKING Mapping
-    NOT_GIVEN NotGiven AsyncStream Stream StreamSpec Body Headers Query Operation Result
-    AsyncResource SyncResource FileInput ApiInfo AsyncAPIClient SyncAPIClient
-    BaseClient AuthScheme Credential overload cached_property discriminate datetime
-    uuid httpx warnings importlib annotations APIResponse AsyncAPIResponse
-    to_raw_response_wrapper async_to_raw_response_wrapper to_streamed_response_wrapper
-    async_to_streamed_response_wrapper Awaitable Callable DEFAULT_TIMEOUT""".split()
+    [
+        "Any",
+        "Dict",
+        "List",
+        "Literal",
+        "Optional",
+        "Sequence",
+        "Union",
+        "Annotated",
+        "Required",
+        "TypedDict",
+        "TypeAlias",
+        "TypeAliasType",
+        "BaseModel",
+        "Field",
+        "Discriminator",
+        "Tag",
+        "TYPE_CHECKING",
+        "Mapping",
+        "NOT_GIVEN",
+        "NotGiven",
+        "AsyncStream",
+        "Stream",
+        "StreamSpec",
+        "Body",
+        "Headers",
+        "Query",
+        "Operation",
+        "Result",
+        "AsyncResource",
+        "SyncResource",
+        "FileInput",
+        "ApiInfo",
+        "AsyncAPIClient",
+        "SyncAPIClient",
+        "BaseClient",
+        "AuthScheme",
+        "Credential",
+        "overload",
+        "cached_property",
+        "discriminate",
+        "datetime",
+        "uuid",
+        "httpx",
+        "warnings",
+        "importlib",
+        "annotations",
+        "APIResponse",
+        "AsyncAPIResponse",
+        "to_raw_response_wrapper",
+        "async_to_raw_response_wrapper",
+        "to_streamed_response_wrapper",
+        "async_to_streamed_response_wrapper",
+        "Awaitable",
+        "Callable",
+        "DEFAULT_TIMEOUT",
+    ]
 )
 
 #: Names that can appear inside annotations (a field or argument of that name
 #: would shadow them where the annotation is read).
 ANNOTATION_NAMES = frozenset(
-    """str int float bool bytes None datetime uuid Any Dict List Literal Optional
-    Sequence Union Annotated Required Field Discriminator Tag discriminate
-    FileInput NotGiven""".split()
+    [
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "None",
+        "datetime",
+        "uuid",
+        "Any",
+        "Dict",
+        "List",
+        "Literal",
+        "Optional",
+        "Sequence",
+        "Union",
+        "Annotated",
+        "Required",
+        "Field",
+        "Discriminator",
+        "Tag",
+        "discriminate",
+        "FileInput",
+        "NotGiven",
+    ]
 )
 
 #: Attribute names a pydantic model already has, and names its annotations use.
-MODEL_RESERVED = (
-    frozenset(
-        """model_config model_fields model_computed_fields model_extra model_fields_set
-    model_construct model_copy model_dump model_dump_json model_json_schema
-    model_parametrized_name model_post_init model_rebuild model_validate
-    model_validate_json model_validate_strings dict json parse_obj parse_raw parse_file
-    from_orm construct copy schema schema_json validate update_forward_refs fields self
-    list""".split()
-    )
-    | {n for n in ANNOTATION_NAMES if n.islower()}
-)
+MODEL_RESERVED = frozenset(
+    [
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "copy",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "fields",
+        "self",
+        "list",
+    ]
+) | {n for n in ANNOTATION_NAMES if n.islower()}
 
 #: Names a generated method's signature and body use besides its arguments.
 METHOD_RESERVED = frozenset(
-    "self extra_headers extra_query extra_body timeout max_retries result warnings httpx".split()
+    [
+        "self",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+        "result",
+        "warnings",
+        "httpx",
+    ]
 ) | {n for n in ANNOTATION_NAMES if n.islower()}
 
 #: Attributes the client and resource classes already have.
 CLIENT_RESERVED = frozenset(
-    """base_url timeout max_retries close aclose with_options copy types request self
-    with_raw_response with_streaming_response""".split()
+    [
+        "base_url",
+        "timeout",
+        "max_retries",
+        "close",
+        "aclose",
+        "with_options",
+        "copy",
+        "types",
+        "request",
+        "self",
+        "with_raw_response",
+        "with_streaming_response",
+    ]
 )
 
 #: Method and sub-resource names of a resource class: besides its attributes,

@@ -11,12 +11,15 @@ project.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # application/json, application/problem+json, application/vnd.x+json; charset=...
-_JSON_MEDIA = re.compile(r"^application/([\w.+-]*\+)?json\b|^application/json", re.I)
+_JSON_MEDIA = re.compile(
+    r"^application/([\w.+-]*\+)?json\b|^application/json", re.IGNORECASE
+)
 
 
 # -- JSON pointers (RFC 6901) ------------------------------------------------------
@@ -39,8 +42,7 @@ def pointer(parts: Iterable[object]) -> str:
 
 def split_pointer(ptr: str) -> list[str]:
     """Inverse of :func:`pointer` (accepts ``#/a/b`` or ``/a/b``)."""
-    if ptr.startswith("#"):
-        ptr = ptr[1:]
+    ptr = ptr.removeprefix("#")
     if not ptr:
         return []
     return [unescape_pointer_token(t) for t in ptr.split("/")[1:]]
@@ -131,7 +133,8 @@ def locate(
             target, at = deref(data, node, pointer(where))
             if target is not None:
                 node, where = target, list(split_pointer(at))
-        if isinstance(node, Mapping) and token in node:
+        # Two arms, one per container: each narrows the type of node.
+        if isinstance(node, Mapping) and token in node:  # noqa: SIM114
             node = node[token]
         elif isinstance(node, list) and isinstance(token, int) and token < len(node):
             node = node[token]

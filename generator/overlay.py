@@ -35,9 +35,9 @@ Modules: :mod:`.overlay_doc` reads and checks overlay documents,
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .errors import Code, Finding, SpecError
 from .load import LoadedSpec, line_of, load_spec
@@ -46,9 +46,9 @@ from .overlay_apply import Origins, apply
 from .overlay_doc import Overlay, read_overlay_text, read_overlays
 
 __all__ = [
+    "SUFFIXES",
     "OverlaidSpec",
     "Overlay",
-    "SUFFIXES",
     "apply_overlays",
     "beside",
     "combined_sha256",

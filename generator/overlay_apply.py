@@ -7,7 +7,8 @@ whole or not at all: its problems are found before anything changes.
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from collections.abc import Sequence
+from typing import Any
 
 from jsonpath_rfc9535 import JSONPathError
 
@@ -15,7 +16,7 @@ from .errors import Code, Finding, SpecError
 from .openapi import json_type
 from .overlay_doc import Action, Overlay
 
-Token = Union[str, int]
+Token = str | int
 # Where a node of the overlaid document came from: (0, path) for the spec file,
 # (n, path) for the n-th overlay applied; the path locates it in that file.
 Origin = tuple[int, tuple[str, ...]]

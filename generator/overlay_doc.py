@@ -7,9 +7,10 @@ file (line and JSON pointer) and naming the action by its index.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import jsonpath_rfc9535
 from jsonpath_rfc9535 import JSONPathError, JSONPathQuery

@@ -6,21 +6,22 @@ way generation does.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from . import overlay
 from .background import background
 from .build import build_reporting
 from .errors import Code, Finding, SpecError
-from .format import FormatError as FormatError  # re-exported for the command line
-from .format import format_files
+from .format import FormatError, format_files
 from .ir import Api
 from .load import LoadedSpec
 from .render import render, runtime_files
-from .validate import Report, check_structure, soften
-from .validate import check_spec as check_spec  # re-exported: see above
+from .validate import Report, check_spec, check_structure, soften
+
+# check_spec and FormatError are the command line's too: it imports them from here.
+__all__ = ["FormatError", "Generated", "check_spec", "generate_one", "header", "run"]
 
 _Outcome = tuple[Api, list[Finding], dict[str, str]]
 
@@ -105,9 +106,7 @@ def run(
     for spec, _ in pending:
         try:
             generated.append((spec, _generate(spec, lenient=lenient)))
-        except (
-            Exception
-        ) as exc:  # noqa: BLE001 - an invalid spec may break build; validation will say why
+        except Exception as exc:  # noqa: BLE001 - reported once validation has spoken
             generated.append((spec, exc))
     reports = [report() for _, report in pending]
     owners: dict[str, str] = {}

@@ -23,10 +23,11 @@ code path is used instead.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator_class(version: str) -> Any:
     """The spec validator class for ``"3.0"`` or ``"3.1"``, located and sped up."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator

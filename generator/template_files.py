@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import importlib.resources
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 

@@ -16,8 +16,9 @@ Three layers, all findings collected and reported together:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from .errors import Code, Finding
 from .load import LoadedSpec
@@ -144,13 +145,12 @@ def _run_spec_validator(spec: LoadedSpec, version: str, report: Report) -> None:
     errors: list[Any] = []
     stopped: str | None = None
     try:
-        for err in cls(data).iter_errors():
-            errors.append(err)
+        # extend keeps what came before a crash of the library
+        errors.extend(cls(data).iter_errors())
     except RecursionError:
         stopped = "the spec nests too deeply"
-    except (
-        Exception
-    ) as exc:  # noqa: BLE001 - the library crashes on some invalid shapes
+    # The library crashes on some invalid shapes: say so, located at the spec.
+    except Exception as exc:  # noqa: BLE001
         # Its referencing errors embed the whole spec: keep the message short.
         stopped = f"{type(exc).__name__}: {str(exc)[:200]}"
     for err in errors:
@@ -268,7 +268,7 @@ class _ExampleChecker:
                 self.make(schema_where).iter_errors(value),
                 key=lambda e: list(e.absolute_path),
             )
-        except Exception as exc:  # e.g. a schema the structure checks already reported
+        except Exception as exc:  # noqa: BLE001 - e.g. a schema already reported
             self.warn(
                 value_where,
                 f"{what} could not be checked: {exc}",

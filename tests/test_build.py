@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -13,7 +13,7 @@ from generator.load import load_spec
 from tests.support.packages import SPECS
 
 
-@lru_cache(maxsize=None)
+@cache
 def api(name: str) -> Api:
     return build(load_spec(SPECS / name))
 

@@ -73,8 +73,10 @@ def site(op: dict[str, Any], path: str = "/x", item: Any = None) -> Site:
         ),
         (
             Tagged((Ref("A"), Ref("B")), "type", (("a", "A"), ("b", "B"))),
-            "Annotated[Union[Annotated[A, Tag('A')], Annotated[B, Tag('B')]], "
-            "Discriminator(discriminate('type', {'a': 'A', 'b': 'B'}))]",
+            (
+                "Annotated[Union[Annotated[A, Tag('A')], Annotated[B, Tag('B')]], "
+                "Discriminator(discriminate('type', {'a': 'A', 'b': 'B'}))]"
+            ),
         ),
         (NotGivenOr(Nullable(Prim("float"))), "Union[Optional[float], NotGiven]"),
         (StreamOf(Ref("Chunk"), asynchronous=True), "AsyncStream[Chunk]"),

@@ -28,6 +28,7 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
 
 

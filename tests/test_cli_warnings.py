@@ -30,9 +30,11 @@ def test_a_kind_that_repeats_is_one_line_with_its_count_and_the_first_as_example
         w("operationId 'c' is not dotted", Code.OPERATION_ID_UNDOTTED, line=12),
     ]
     assert summarize(findings) == [
-        "a.yaml: warning: 3 operationIds are not dotted like 'chat.completions.create'"
-        " (resource.method); method names are derived from them"
-        " [operation-id-undotted]",
+        (
+            "a.yaml: warning: 3 operationIds are not dotted like 'chat.completions.create'"
+            " (resource.method); method names are derived from them"
+            " [operation-id-undotted]"
+        ),
         "  e.g. a.yaml:3: #/x/3: operationId 'a' is not dotted",
         "a.yaml:4: #/x/4: warning: example does not match",
     ]

@@ -19,8 +19,9 @@ import json
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -226,9 +227,11 @@ def test_stream_request_passes_prism_and_chunks_parse(
     prism: dict[str, str], call: Call
 ) -> None:
     recorder = Recorder()
-    with client_for(call, prism, recorder) as client:
-        with call.invoke(client, stream=True) as stream:
-            chunks = list(stream)  # ends with [DONE], or this raises
+    with (
+        client_for(call, prism, recorder) as client,
+        call.invoke(client, stream=True) as stream,
+    ):
+        chunks = list(stream)  # ends with [DONE], or this raises
     assert chunks
     assert "".join(call.text(c) for c in chunks) == stream_example_text(call)  # type: ignore[misc]
     recorder.assert_clean()
@@ -320,11 +323,13 @@ def violations(exc: Any) -> str:
 
 def test_prism_rejects_a_body_that_breaks_the_spec(prism: dict[str, str]) -> None:
     call = next(c for c in CALLS if c.id == "openai_api.chat.completions.create")
-    with client_for(call, prism, Recorder()) as client:
-        with pytest.raises(package("openai_api").UnprocessableEntityError) as info:
-            client.chat.completions.create(
-                model="m", messages=[], extra_body={"temperature": "hot"}
-            )
+    with (
+        client_for(call, prism, Recorder()) as client,
+        pytest.raises(package("openai_api").UnprocessableEntityError) as info,
+    ):
+        client.chat.completions.create(
+            model="m", messages=[], extra_body={"temperature": "hot"}
+        )
     assert "temperature" in violations(info.value)
 
 
@@ -334,11 +339,13 @@ def test_documented_json_error_of_a_stream_call(
 ) -> None:
     # Streamed or not, a body that breaks the spec gets the documented JSON 400.
     call = next(c for c in CALLS if c.id == "peakprivacy.chat.completions.create")
-    with client_for(call, prism, Recorder()) as client:
-        with pytest.raises(package("peakprivacy").BadRequestError) as info:
-            client.chat.completions.create(
-                model="m", messages=[], stream=stream, extra_body={"temperature": "hot"}
-            )
+    with (
+        client_for(call, prism, Recorder()) as client,
+        pytest.raises(package("peakprivacy").BadRequestError) as info,
+    ):
+        client.chat.completions.create(
+            model="m", messages=[], stream=stream, extra_body={"temperature": "hot"}
+        )
     assert info.value.body == {
         "message": "Validation error",
         "errors": {"model": ["The model field is required."]},
@@ -348,9 +355,11 @@ def test_documented_json_error_of_a_stream_call(
 
 def test_prism_rejects_a_wrong_fixed_header(prism: dict[str, str]) -> None:
     call = next(c for c in CALLS if c.id == "peakprivacy.models.list")
-    with client_for(call, prism, Recorder()) as client:
-        with pytest.raises(package("peakprivacy").UnprocessableEntityError) as info:
-            client.models.list(extra_headers={"X-Requested-With": "fetch"})
+    with (
+        client_for(call, prism, Recorder()) as client,
+        pytest.raises(package("peakprivacy").UnprocessableEntityError) as info,
+    ):
+        client.models.list(extra_headers={"X-Requested-With": "fetch"})
     assert "x-requested-with must be equal to constant" in violations(info.value)
 
 

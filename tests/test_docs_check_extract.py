@@ -200,24 +200,7 @@ def test_unclosed_quote_is_an_error_with_a_line() -> None:
 
 
 def test_plain_text_shapes() -> None:
-    page = "\n".join(
-        [
-            "Create thing",  # 1
-            "https://api.x.test/v1/things",  # 2
-            "HEADERS",  # 3
-            "Key | Value |",  # 4
-            "Api-token | your token |",  # 5
-            "REQUEST BODY SCHEMA: application/json",  # 6
-            "Key | Value |",  # 7
-            "name | string The name |",  # 8
-            "200 - Success",  # 9
-            "{",  # 10
-            '"id": 1',  # 11
-            "}400 - Bad Request",  # 12
-            '{"error": "x"}',  # 13
-            "[Docs](https://x.test) say more",  # 14
-        ]
-    )
+    page = 'Create thing\nhttps://api.x.test/v1/things\nHEADERS\nKey | Value |\nApi-token | your token |\nREQUEST BODY SCHEMA: application/json\nKey | Value |\nname | string The name |\n200 - Success\n{\n"id": 1\n}400 - Bad Request\n{"error": "x"}\n[Docs](https://x.test) say more'
     items = extract(page)
     kinds = [(type(i).__name__, i.line) for i in items]
     assert (
@@ -245,29 +228,7 @@ def test_plain_text_shapes() -> None:
 
 
 def test_markdown_fences_and_labels() -> None:
-    page = "\n".join(
-        [
-            "## 创建",  # 1
-            "```http",  # 2
-            "POST /v1/things HTTP/1.1",  # 3
-            "```",  # 4
-            "请求体：",  # 5
-            "```json",  # 6
-            '{"name": "a"}',  # 7
-            "```",  # 8
-            "This request ... you should get a response back:",  # 9
-            "```",  # 10
-            '{"id": 1}',  # 11
-            "```",  # 12
-            "```python",  # 13
-            "client = X(base_url='https://api.x.test/v1')",  # 14
-            "client.things.create(name='a', tags=make_tags())",  # 15
-            "```",  # 16
-            "```javascript",  # 17
-            "curl_is_not_here()",  # 18
-            "```",  # 19
-        ]
-    )
+    page = '## 创建\n```http\nPOST /v1/things HTTP/1.1\n```\n请求体：\n```json\n{"name": "a"}\n```\nThis request ... you should get a response back:\n```\n{"id": 1}\n```\n```python\nclient = X(base_url=\'https://api.x.test/v1\')\nclient.things.create(name=\'a\', tags=make_tags())\n```\n```javascript\ncurl_is_not_here()\n```'
     items = extract(page)
     endpoint = next(i for i in items if isinstance(i, Endpoint))
     assert (endpoint.line, endpoint.method, endpoint.target) == (
@@ -379,23 +340,7 @@ def test_schema_shapes(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     page = tmp_path / "shapes.md"
     page.write_text(
-        "\n".join(
-            [
-                "```bash",
-                "curl 'https://api.shapes.test/v1/things?key=K&limit=2&sort=asc'",
-                "```",
-                "```bash",
-                "curl https://api.shapes.test/v1/things?key=K \\",
-                "  -H 'Content-Type: application/json' \\",
-                '  -d \'{"name": "a", "id": "t1", "shape": {"radius": 1, "color": "red"},',
-                '        "labels": {"any": "thing"}, "extra": {"free": true}, "size": 3}\'',
-                "```",
-                "Response:",
-                "```json",
-                '{"shape": {"side": "wide"}}',
-                "```",
-            ]
-        ),
+        '```bash\ncurl \'https://api.shapes.test/v1/things?key=K&limit=2&sort=asc\'\n```\n```bash\ncurl https://api.shapes.test/v1/things?key=K \\\n  -H \'Content-Type: application/json\' \\\n  -d \'{"name": "a", "id": "t1", "shape": {"radius": 1, "color": "red"},\n        "labels": {"any": "thing"}, "extra": {"free": true}, "size": 3}\'\n```\nResponse:\n```json\n{"shape": {"side": "wide"}}\n```',
         encoding="utf-8",
     )
     report = docs_check(SHAPES, [page])

@@ -8,8 +8,9 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import io
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -104,8 +105,10 @@ WRONG = [
     (
         "text in a file field",
         lambda c, p: (c.files.upload, {"file": "report.csv", "purpose": "batch"}),
-        "POST /upload: multipart field 'file': a file field takes bytes, a binary file, "
-        "a path or a (filename, content) tuple, not str; nothing was sent",
+        (
+            "POST /upload: multipart field 'file': a file field takes bytes, a binary file, "
+            "a path or a (filename, content) tuple, not str; nothing was sent"
+        ),
     ),
     (
         "a path in a text field",

@@ -115,17 +115,21 @@ def test_bad_credential_functions_send_nothing(server: LocalServer) -> None:
     async def coroutine_key() -> str:
         return API_KEY
 
-    with make_client(call, server.url, api_key=coroutine_key) as client:
-        with pytest.raises(TypeError, match="returned an awaitable: the sync client"):
-            call.invoke(client)
-    with make_client(call, server.url, api_key=lambda: None) as client:
-        with pytest.raises(
-            pkg.MissingCredentialError, match="api_key returned no value"
-        ):
-            call.invoke(client)
-    with make_client(call, server.url, api_key=lambda: 42) as client:
-        with pytest.raises(TypeError, match="returned int, not a str"):
-            call.invoke(client)
+    with (
+        make_client(call, server.url, api_key=coroutine_key) as client,
+        pytest.raises(TypeError, match="returned an awaitable: the sync client"),
+    ):
+        call.invoke(client)
+    with (
+        make_client(call, server.url, api_key=lambda: None) as client,
+        pytest.raises(pkg.MissingCredentialError, match="api_key returned no value"),
+    ):
+        call.invoke(client)
+    with (
+        make_client(call, server.url, api_key=lambda: 42) as client,
+        pytest.raises(TypeError, match="returned int, not a str"),
+    ):
+        call.invoke(client)
     with pytest.raises(TypeError, match="api_key must be a str or a function"):
         make_client(call, server.url, api_key=42)
     assert server.requests == []
@@ -136,9 +140,11 @@ def test_values_a_function_returns_are_redacted(
 ) -> None:
     call = LISTS["openai_api"]
     call.route(server, json_reply({"error": {"message": f"bad key {API_KEY}"}}, 401))
-    with make_client(call, server.url, api_key=lambda: API_KEY) as client:
-        with pytest.raises(package("openai_api").AuthenticationError) as info:
-            call.invoke(client)
+    with (
+        make_client(call, server.url, api_key=lambda: API_KEY) as client,
+        pytest.raises(package("openai_api").AuthenticationError) as info,
+    ):
+        call.invoke(client)
     assert API_KEY not in str(info.value) and "[REDACTED]" in str(info.value)
     assert repr(client).count("[") == 0
 
@@ -229,7 +235,7 @@ def test_threads_calling_first_at_once_share_one_pool(
         start.wait()
         try:
             call.invoke(client)
-        except BaseException as exc:  # reported below
+        except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=first_call) for _ in range(8)]

@@ -100,19 +100,23 @@ async def test_with_streaming_response_reads_the_body_when_asked(
     client = make_client(call, server.url, is_async=is_async)
     pkg = package(call.package)
     if is_async:
-        async with client:
-            async with invoke(client, call, "with_streaming_response") as response:
-                assert isinstance(response, pkg.AsyncAPIResponse)
-                assert not response.http_response.is_stream_consumed
-                assert response.request_id == "req-123"
-                parsed = await response.parse()
+        async with (
+            client,
+            invoke(client, call, "with_streaming_response") as response,
+        ):
+            assert isinstance(response, pkg.AsyncAPIResponse)
+            assert not response.http_response.is_stream_consumed
+            assert response.request_id == "req-123"
+            parsed = await response.parse()
     else:
-        with client:
-            with invoke(client, call, "with_streaming_response") as response:
-                assert isinstance(response, pkg.APIResponse)
-                assert not response.http_response.is_stream_consumed
-                assert response.headers["x-ratelimit-remaining-requests"] == "99"
-                parsed = response.parse()
+        with (
+            client,
+            invoke(client, call, "with_streaming_response") as response,
+        ):
+            assert isinstance(response, pkg.APIResponse)
+            assert not response.http_response.is_stream_consumed
+            assert response.headers["x-ratelimit-remaining-requests"] == "99"
+            parsed = response.parse()
     check_parsed(call, parsed)
     assert response.is_closed
 
@@ -184,9 +188,11 @@ async def test_retries_are_counted_and_errors_still_raise(
     else:
         with client:
             raw = invoke(client, call, "with_raw_response")
-            with pytest.raises(pkg.NotFoundError) as info:
-                with invoke(client, call, "with_streaming_response"):
-                    pass
+            with (
+                pytest.raises(pkg.NotFoundError) as info,
+                invoke(client, call, "with_streaming_response"),
+            ):
+                pass
     assert raw.retries_taken == 1 and slept == [1.0]
     assert info.value.request_id == "r-9"
     assert info.value.status_code == 404
@@ -207,9 +213,12 @@ async def test_request_id_header_named_by_the_spec(
         json_reply({"ok": True}, 200, {"cf-ray": "ray-2"}),
         json_reply({"ok": True}, 200, {"request-id": "plain"}),
     )
-    options: dict[str, Any] = dict(
-        base_url=None, timeout=5.0, max_retries=0, default_headers=None
-    )
+    options: dict[str, Any] = {
+        "base_url": None,
+        "timeout": 5.0,
+        "max_retries": 0,
+        "default_headers": None,
+    }
     if is_async:
         aclient = AsyncAPIClient(api, {}, http_client=None, **options)
         with pytest.raises(NotFoundError) as info:
@@ -232,9 +241,11 @@ async def test_request_id_header_named_by_the_spec(
 def test_plain_errors_carry_the_request_id(server: LocalServer) -> None:
     call = next(c for c in CALLS if c.id == "pienteger.models.list")
     call.route(server, json_reply({"error": "nope"}, 404, {"x-request-id": "abc"}))
-    with make_client(call, server.url) as client:
-        with pytest.raises(package(call.package).NotFoundError) as info:
-            call.invoke(client)
+    with (
+        make_client(call, server.url) as client,
+        pytest.raises(package(call.package).NotFoundError) as info,
+    ):
+        call.invoke(client)
     assert info.value.request_id == "abc"
 
 

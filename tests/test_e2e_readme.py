@@ -89,9 +89,11 @@ def test_drift(
         "1 validation error for ModelList\n"
     )
     assert caplog.messages == [
-        "GET /models: the response does not fit ModelList at /data/0/created: "
-        "expected int, got a string; kept as sent "
-        "(strict_response_validation=True raises instead)"
+        (
+            "GET /models: the response does not fit ModelList at /data/0/created: "
+            "expected int, got a string; kept as sent "
+            "(strict_response_validation=True raises instead)"
+        )
     ]
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -241,7 +242,7 @@ async def test_operation_under_fault(
     call.route(server, *fault.replies(call, stream))
     try:
         outcome: Any = await run(call, server, stream, is_async, **fault.options)
-    except Exception as exc:  # the check decides whether this was expected
+    except Exception as exc:  # noqa: BLE001 - the check decides if it was expected
         outcome = exc
     pkg = importlib.import_module(call.package)
     fault.check(pkg, call, stream, server, slept[call.package], outcome)

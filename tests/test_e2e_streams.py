@@ -265,9 +265,11 @@ def test_a_stream_without_a_rule_says_why_it_cannot_fold(
     ]
     server.route("POST", "/conversations/stream", sse_body(events, done=None))
     start = method_for(client(pkg, server, False), "POST", "/conversations/stream")
-    with start(inputs="Hi") as stream:
-        with pytest.raises(TypeError, match="no fold rule"):
-            stream.get_final_response()
+    with (
+        start(inputs="Hi") as stream,
+        pytest.raises(TypeError, match="no fold rule"),
+    ):
+        stream.get_final_response()
 
 
 @ASYNC

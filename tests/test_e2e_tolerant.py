@@ -135,9 +135,11 @@ def test_a_body_that_is_not_json_still_raises(server: LocalServer) -> None:
     call.route(
         server, Reply(200, b"<html>oops</html>", {"Content-Type": "application/json"})
     )
-    with make_client(call, server.url) as client:
-        with pytest.raises(package("pienteger").APIResponseValidationError):
-            call.invoke(client)
+    with (
+        make_client(call, server.url) as client,
+        pytest.raises(package("pienteger").APIResponseValidationError),
+    ):
+        call.invoke(client)
 
 
 def test_tolerant_value_for_streams(caplog: pytest.LogCaptureFixture) -> None:

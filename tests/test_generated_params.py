@@ -8,7 +8,8 @@ import email.parser
 import email.policy
 import inspect
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest

@@ -11,7 +11,8 @@ import inspect
 import json
 import uuid
 import warnings
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pydantic
 import pytest

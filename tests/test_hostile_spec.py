@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
+import itertools
 import json
 import typing
 from pathlib import Path
@@ -130,7 +131,7 @@ def _attribute_docs(source: str, class_name: str | None) -> dict[str, str]:
             n for n in body if isinstance(n, ast.ClassDef) and n.name == class_name
         ).body
     docs: dict[str, str] = {}
-    for stmt, after in zip(body, body[1:], strict=False):
+    for stmt, after in itertools.pairwise(body):
         target = stmt.target if isinstance(stmt, ast.AnnAssign) else None
         if isinstance(target, ast.Name) and isinstance(after, ast.Expr):
             assert isinstance(after.value, ast.Constant)

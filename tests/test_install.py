@@ -77,7 +77,7 @@ def _run(
     argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
     )
 
 

@@ -172,10 +172,10 @@ def test_no_import_circles() -> None:
     on: set[str] = set()
     circles: list[list[str]] = []
     counter = 0
-    for start in graph:
+    for start, edges in graph.items():
         if start in index:
             continue
-        work = [(start, iter(sorted(graph[start])))]
+        work = [(start, iter(sorted(edges)))]
         index[start] = low[start] = counter
         counter += 1
         stack.append(start)
@@ -234,7 +234,7 @@ def test_the_runtime_names_no_provider() -> None:
     """A provider's quirks reach the runtime as data from the spec, never by name."""
     ours = {p.stem.lower().replace("_", "[ _-]?") for p in SPECS.glob("*.yaml")}
     known = {"openai", "anthropic", "mistral", "together ai", "openrouter", "ollama"}
-    words = re.compile(r"\b(" + "|".join(sorted(ours | known)) + r")", re.I)
+    words = re.compile(r"\b(" + "|".join(sorted(ours | known)) + r")", re.IGNORECASE)
     found = [
         f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
         for m, path in MODULES.items()

@@ -372,8 +372,10 @@ actions:
         ),
         (
             HEAD + "actions:\n  - target: $.paths[\n    update: {}\n",
-            "fix0.yaml:6: #/actions/0/target: actions[0]: target $.paths[ is not "
-            "RFC 9535 JSONPath",
+            (
+                "fix0.yaml:6: #/actions/0/target: actions[0]: target $.paths[ is not "
+                "RFC 9535 JSONPath"
+            ),
         ),
         (
             HEAD + "actions:\n  - target: paths.x\n    update: {}\n",
@@ -443,13 +445,17 @@ def test_a_target_that_matches_nothing(tmp_path: Path) -> None:
     [
         (
             "  - target: $.info.title\n    update: {a: 1}\n",
-            "fix0.yaml:6: #/actions/0/target: actions[0]: target $.info.title selects "
-            "a string ($['info']['title']); updates apply to objects and arrays",
+            (
+                "fix0.yaml:6: #/actions/0/target: actions[0]: target $.info.title selects "
+                "a string ($['info']['title']); updates apply to objects and arrays"
+            ),
         ),
         (
             "  - target: $.info\n    update: New title\n",
-            "fix0.yaml:7: #/actions/0/update: actions[0]: update is a string, but "
-            "target $.info selects an object ($['info'])",
+            (
+                "fix0.yaml:7: #/actions/0/update: actions[0]: update is a string, but "
+                "target $.info selects an object ($['info'])"
+            ),
         ),
         (
             "  - target: $.info\n    update: [1]\n",
@@ -457,13 +463,17 @@ def test_a_target_that_matches_nothing(tmp_path: Path) -> None:
         ),
         (
             "  - target: $.paths['/models'].get\n    update:\n      tags: {a: 1}\n",
-            "fix0.yaml:8: #/actions/0/update/tags: actions[0]: update gives an object "
-            "for $['paths']['/models']['get']['tags'], which is an array",
+            (
+                "fix0.yaml:8: #/actions/0/update/tags: actions[0]: update gives an object "
+                "for $['paths']['/models']['get']['tags'], which is an array"
+            ),
         ),
         (
             "  - target: $.paths['/models'].get\n    update:\n      responses: five\n",
-            "update gives a string for $['paths']['/models']['get']['responses'], "
-            "which is an object",
+            (
+                "update gives a string for $['paths']['/models']['get']['responses'], "
+                "which is an object"
+            ),
         ),
         (
             "  - target: $\n    remove: true\n",

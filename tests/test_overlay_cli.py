@@ -176,7 +176,7 @@ def test_the_default_spec_set_skips_overlays_and_applies_them(
     monkeypatch.chdir(tmp_path)
     assert find_specs(specs) == [specs / "chat.yaml"]
     out = tmp_path / "out"
-    code, stdout, err = run(capsys, "generate", "--out", str(out))
+    code, _stdout, err = run(capsys, "generate", "--out", str(out))
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == ["chat"]
     assert "chat.overlay.yaml" in header(out / "chat")

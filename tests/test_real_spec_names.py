@@ -20,10 +20,11 @@ import inspect
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest

@@ -14,9 +14,10 @@ the rule derived from the provider's own schemas. Sync and async.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

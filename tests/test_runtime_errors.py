@@ -50,9 +50,11 @@ def test_status_maps_to_class(
     body = {"error": {"message": f"went wrong ({status})", "type": "test"}}
     call.route(server, json_reply(body, status))
     pkg = package(package_name)
-    with make_client(call, server.url, max_retries=0) as client:
-        with pytest.raises(pkg.APIStatusError) as info:
-            call.invoke(client)
+    with (
+        make_client(call, server.url, max_retries=0) as client,
+        pytest.raises(pkg.APIStatusError) as info,
+    ):
+        call.invoke(client)
     exc = info.value
     assert type(exc) is getattr(pkg, class_name)
     assert isinstance(exc, pkg.APIError)
@@ -69,9 +71,11 @@ def test_status_maps_to_class(
 
 def test_html_502_body_is_text(server: LocalServer) -> None:
     MODELS.route(server, text_reply(NGINX_502, 502))
-    with make_client(MODELS, server.url, max_retries=0) as client:
-        with pytest.raises(openai_api.InternalServerError) as info:
-            client.models.list()
+    with (
+        make_client(MODELS, server.url, max_retries=0) as client,
+        pytest.raises(openai_api.InternalServerError) as info,
+    ):
+        client.models.list()
     exc = info.value
     assert exc.status_code == 502
     assert exc.body == NGINX_502  # the text as sent
@@ -99,9 +103,11 @@ def test_json_body_without_json_content_type(server: LocalServer) -> None:
     MODELS.route(
         server, text_reply('{"error": {"message": "nope"}}', 400, "text/plain")
     )
-    with make_client(MODELS, server.url) as client:
-        with pytest.raises(openai_api.BadRequestError) as info:
-            client.models.list()
+    with (
+        make_client(MODELS, server.url) as client,
+        pytest.raises(openai_api.BadRequestError) as info,
+    ):
+        client.models.list()
     assert info.value.body == {"error": {"message": "nope"}}
 
 
@@ -136,12 +142,11 @@ def test_peakprivacy_documented_errors(
 ) -> None:
     body = peakprivacy_example(status)
     PEAK_CHAT.route(server, json_reply(body, int(status)))
-    with make_client(PEAK_CHAT, server.url) as client:
-        with pytest.raises(cls) as info:
-            if stream:
-                client.chat.completions.create(model="m", messages=[], stream=True)
-            else:
-                client.chat.completions.create(model="m", messages=[])
+    with make_client(PEAK_CHAT, server.url) as client, pytest.raises(cls) as info:
+        if stream:
+            client.chat.completions.create(model="m", messages=[], stream=True)
+        else:
+            client.chat.completions.create(model="m", messages=[])
     exc = info.value
     assert exc.status_code == int(status)
     assert exc.body == body
@@ -187,11 +192,13 @@ def test_error_summary_shapes(body: Any, summary: str) -> None:
 
 def test_invalid_json_success_body(server: LocalServer) -> None:
     MODELS.route(server, Reply(200, b"{not json", {"Content-Type": "application/json"}))
-    with make_client(MODELS, server.url) as client:
-        with pytest.raises(
+    with (
+        make_client(MODELS, server.url) as client,
+        pytest.raises(
             openai_api.APIResponseValidationError, match="does not match ModelList"
-        ) as info:
-            client.models.list()
+        ) as info,
+    ):
+        client.models.list()
     assert info.value.body == b"{not json"
     assert info.value.response is not None and info.value.response.status_code == 200
     assert len(server.requests) == 1
@@ -202,9 +209,11 @@ def test_success_body_of_the_wrong_shape_raises_when_strict(
 ) -> None:
     """The tolerant default is tested in test_e2e_tolerant.py."""
     MODELS.route(server, json_reply({"object": "list", "data": [{"id": 5}]}))
-    with make_client(MODELS, server.url, strict_response_validation=True) as client:
-        with pytest.raises(openai_api.APIResponseValidationError, match=r"data\.0\.id"):
-            client.models.list()
+    with (
+        make_client(MODELS, server.url, strict_response_validation=True) as client,
+        pytest.raises(openai_api.APIResponseValidationError, match=r"data\.0\.id"),
+    ):
+        client.models.list()
 
 
 def test_unknown_fields_are_kept(server: LocalServer) -> None:

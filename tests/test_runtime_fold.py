@@ -9,9 +9,10 @@ blocks. Sync and async, over httpx MockTransport and the loopback server.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
@@ -237,7 +238,7 @@ def test_any_deltas_and_any_chunking_fold_to_the_joined_text(
     )
     chunks += [
         chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": args[a:b]}}]})
-        for a, b in zip(cut, cut[1:], strict=False)
+        for a, b in itertools.pairwise(cut)
     ]
     chunks.append(chat_chunk({}, "stop"))
     raw = sse(chunks)
@@ -325,9 +326,9 @@ class Message(BaseModel):
     id: str
     type: Literal["message"]
     role: Literal["assistant"]
-    content: list[Union[TextBlock, ToolUseBlock]]
+    content: list[TextBlock | ToolUseBlock]
     model: str
-    stop_reason: Optional[str]
+    stop_reason: str | None
     usage: Usage
 
 
@@ -487,7 +488,7 @@ class ChatResponse(BaseModel):
     model: str
     message: dict[str, Any]
     done: bool
-    eval_count: Optional[int] = None
+    eval_count: int | None = None
 
 
 def test_a_json_lines_chat_folds_into_one_response() -> None:
@@ -668,17 +669,19 @@ OP = Operation(
 
 def test_a_client_stream_folds(server: LocalServer) -> None:
     server.route("POST", "/chat/completions", sse_reply(CHAT_CHUNKS, split=17))
-    with SyncAPIClient(
-        API,
-        {},
-        base_url=server.url,
-        timeout=5.0,
-        max_retries=0,
-        default_headers=None,
-        http_client=None,
-    ) as client:
-        with client._request(OP, body={"stream": True}, stream=True) as stream:
-            check_chat(stream.get_final_response())
+    with (
+        SyncAPIClient(
+            API,
+            {},
+            base_url=server.url,
+            timeout=5.0,
+            max_retries=0,
+            default_headers=None,
+            http_client=None,
+        ) as client,
+        client._request(OP, body={"stream": True}, stream=True) as stream,
+    ):
+        check_chat(stream.get_final_response())
 
 
 async def test_an_async_client_stream_folds(server: LocalServer) -> None:

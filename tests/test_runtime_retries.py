@@ -124,22 +124,28 @@ def test_other_statuses_are_not_retried(
     server: LocalServer, slept: list[float], status: int
 ) -> None:
     MODELS.route(server, error(status), ok(MODELS))
-    with make_client(MODELS, server.url) as client:
-        with pytest.raises(openai_api.APIStatusError) as info:
-            client.models.list()
+    with (
+        make_client(MODELS, server.url) as client,
+        pytest.raises(openai_api.APIStatusError) as info,
+    ):
+        client.models.list()
     assert info.value.status_code == status
     assert len(server.requests) == 1 and slept == []
 
 
 def test_retries_stop_at_max_retries(server: LocalServer, slept: list[float]) -> None:
     MODELS.route(server, error(500))
-    with make_client(MODELS, server.url, max_retries=3) as client:
-        with pytest.raises(openai_api.InternalServerError):
-            client.models.list()
+    with (
+        make_client(MODELS, server.url, max_retries=3) as client,
+        pytest.raises(openai_api.InternalServerError),
+    ):
+        client.models.list()
     assert len(server.requests) == 4
     # Exponential backoff with jitter, as the client's class attributes say.
     assert len(slept) == 3
-    assert 0.375 <= slept[0] <= 0.5 < 0.75 <= slept[1] <= 1.0 < 1.5 <= slept[2] <= 2.0
+    assert 0.375 <= slept[0] <= 0.5
+    assert 0.75 <= slept[1] <= 1.0
+    assert 1.5 <= slept[2] <= 2.0
 
 
 def test_max_retries_per_call_and_with_options(
@@ -201,9 +207,11 @@ def test_connection_errors_past_the_budget_raise(
     server: LocalServer, slept: list[float]
 ) -> None:
     MODELS.route(server, Reply(hang_up=True))
-    with make_client(MODELS, server.url, max_retries=1) as client:
-        with pytest.raises(openai_api.APIConnectionError) as info:
-            client.models.list()
+    with (
+        make_client(MODELS, server.url, max_retries=1) as client,
+        pytest.raises(openai_api.APIConnectionError) as info,
+    ):
+        client.models.list()
     assert not isinstance(info.value, openai_api.APITimeoutError)
     assert "GET /models: connection error" in str(info.value)
     assert len(server.requests) == 2
@@ -215,9 +223,11 @@ def test_refused_connection(slept: list[float]) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with make_client(MODELS, f"http://127.0.0.1:{port}", max_retries=2) as client:
-        with pytest.raises(openai_api.APIConnectionError, match="ConnectError"):
-            client.models.list()
+    with (
+        make_client(MODELS, f"http://127.0.0.1:{port}", max_retries=2) as client,
+        pytest.raises(openai_api.APIConnectionError, match="ConnectError"),
+    ):
+        client.models.list()
     assert len(slept) == 2
 
 
@@ -272,11 +282,11 @@ def test_stream_dropped_before_first_event_is_sent_again(
     server: LocalServer, slept: list[float]
 ) -> None:
     CHAT.route(server, CHAT.sse(["x"], drop_after=0), CHAT.sse(["Hel", "lo"]))
-    with make_client(CHAT, server.url) as client:
-        with client.chat.completions.create(
-            model="m", messages=[], stream=True
-        ) as stream:
-            assert "".join(CHAT.text(c) for c in stream) == "Hello"  # type: ignore[misc]
+    with (
+        make_client(CHAT, server.url) as client,
+        client.chat.completions.create(model="m", messages=[], stream=True) as stream,
+    ):
+        assert "".join(CHAT.text(c) for c in stream) == "Hello"  # type: ignore[misc]
     assert len(server.requests) == 2 and len(slept) == 1
 
 
@@ -309,9 +319,11 @@ def test_stream_resend_shares_the_call_budget(
 
 def test_stream_with_no_retries_is_not_sent_again(server: LocalServer) -> None:
     CHAT.route(server, CHAT.sse(["x"], drop_after=0), CHAT.sse(["never"]))
-    with make_client(CHAT, server.url, max_retries=0) as client:
-        with pytest.raises(openai_api.APIConnectionError):
-            list(client.chat.completions.create(model="m", messages=[], stream=True))
+    with (
+        make_client(CHAT, server.url, max_retries=0) as client,
+        pytest.raises(openai_api.APIConnectionError),
+    ):
+        list(client.chat.completions.create(model="m", messages=[], stream=True))
     assert len(server.requests) == 1
 
 

@@ -74,9 +74,11 @@ def test_key_echoed_in_an_error_body(
 ) -> None:
     call.route(server, echo_key(status))
     pkg = package(call.package)
-    with make_client(call, server.url, max_retries=0) as client:
-        with pytest.raises(pkg.APIStatusError) as info:
-            call.invoke(client)
+    with (
+        make_client(call, server.url, max_retries=0) as client,
+        pytest.raises(pkg.APIStatusError) as info,
+    ):
+        call.invoke(client)
     assert "Incorrect API key provided" in str(info.value)
     assert "[REDACTED]" in str(info.value)
     assert not leaks(full_text(info.value))
@@ -137,9 +139,11 @@ def test_key_echoed_in_a_success_body_that_does_not_parse(server: LocalServer) -
         server,
         json_reply({"object": "list", "data": [{"id": API_KEY, "created": API_KEY}]}),
     )
-    with make_client(call, server.url, strict_response_validation=True) as client:
-        with pytest.raises(package("openai_api").APIResponseValidationError) as info:
-            client.models.list()
+    with (
+        make_client(call, server.url, strict_response_validation=True) as client,
+        pytest.raises(package("openai_api").APIResponseValidationError) as info,
+    ):
+        client.models.list()
     assert not leaks(full_text(info.value))
 
 
@@ -149,9 +153,11 @@ def test_key_echoed_in_a_drifted_body_is_not_logged(
     """The tolerant reader logs an unknown enum value: never a credential."""
     call = MODELS["openai_api"]
     call.route(server, json_reply({"object": API_KEY, "data": []}))
-    with caplog.at_level(logging.WARNING, logger="openai_api"):
-        with make_client(call, server.url) as client:
-            result = client.models.list()
+    with (
+        caplog.at_level(logging.WARNING, logger="openai_api"),
+        make_client(call, server.url) as client,
+    ):
+        result = client.models.list()
     assert result.object == API_KEY  # kept as sent
     assert "/object" in caplog.text and "[REDACTED]" in caplog.text
     assert not leaks(caplog.text)
@@ -225,8 +231,10 @@ def test_short_values_are_not_redacted_everywhere(server: LocalServer) -> None:
     # A team id like "42" is no secret, and replacing it would mangle "HTTP 429".
     call = MODELS["prime_intellect"]
     call.route(server, text_reply("too many (42)", 429, "text/plain"))
-    with make_client(call, server.url, max_retries=0, team_id="42") as client:
-        with pytest.raises(package("prime_intellect").RateLimitError) as info:
-            client.models.list()
+    with (
+        make_client(call, server.url, max_retries=0, team_id="42") as client,
+        pytest.raises(package("prime_intellect").RateLimitError) as info,
+    ):
+        client.models.list()
     assert str(info.value) == "GET /models: HTTP 429 Too Many Requests: too many (42)"
     assert server.requests[0].headers["x-prime-team-id"] == "42"

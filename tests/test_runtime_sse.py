@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-from typing import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -49,8 +49,7 @@ def reference_events(raw: bytes) -> list[ServerSentEvent]:
             if data == "":
                 event_type = ""
                 continue
-            if data.endswith("\n"):
-                data = data[:-1]
+            data = data.removesuffix("\n")
             events.append(E(data, event_type or "message", last_id, retry))
             data = ""
             event_type = ""
@@ -59,8 +58,7 @@ def reference_events(raw: bytes) -> list[ServerSentEvent]:
             continue
         if ":" in line:
             field, value = line.split(":", 1)
-            if value.startswith(" "):
-                value = value[1:]
+            value = value.removeprefix(" ")
         else:
             field, value = line, ""
         if field == "event":
@@ -70,9 +68,8 @@ def reference_events(raw: bytes) -> list[ServerSentEvent]:
         elif field == "id":
             if "\0" not in value:
                 last_id = value
-        elif field == "retry":
-            if value and all(c in "0123456789" for c in value):
-                retry = int(value)
+        elif field == "retry" and value and all(c in "0123456789" for c in value):
+            retry = int(value)
     return events
 
 
@@ -102,7 +99,7 @@ DECODERS = [decode, decode_feed, decode_async]
 
 def split_at(raw: bytes, cuts: Iterable[int]) -> list[bytes]:
     points = [0, *sorted(cuts), len(raw)]
-    return [raw[a:b] for a, b in zip(points, points[1:], strict=False)]
+    return [raw[a:b] for a, b in itertools.pairwise(points)]
 
 
 def bytewise(raw: bytes) -> list[bytes]:
@@ -487,8 +484,7 @@ def events_until_error(
     events: list[ServerSentEvent] = []
     try:
         if decoder is decode:
-            for event in iter_sse(chunks, max_event_size=limit):
-                events.append(event)
+            events.extend(iter_sse(chunks, max_event_size=limit))
         else:
             incremental = SSEDecoder(limit)
             for chunk in chunks:

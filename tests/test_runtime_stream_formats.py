@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
@@ -361,7 +361,7 @@ class Stop(BaseModel):
 
 
 EVENTS = {"message_start": Start, "content_block_delta": Delta, "message_stop": Stop}
-Event = Union[Start, Delta, Stop]
+Event = Start | Delta | Stop
 
 
 def named_stream() -> bytes:
@@ -507,11 +507,11 @@ def test_a_client_asks_for_the_stream_media_type_and_resends_before_the_first_li
         default_headers=None,
         http_client=None,
     )
-    with client:
-        with client._request(
-            OP, body={"model": "m", "stream": True}, stream=True
-        ) as stream:
-            got = list(stream)
+    with (
+        client,
+        client._request(OP, body={"model": "m", "stream": True}, stream=True) as stream,
+    ):
+        got = list(stream)
     assert "".join(texts(got)) == "Hello"
     assert [r.headers["accept"] for r in server.requests] == [
         f"{NDJSON}, application/json;q=0.9"

@@ -235,20 +235,24 @@ async def test_a_drifted_chunk_is_delivered_and_reported_once(
 def test_stream_error_body_keeps_the_payload(server: LocalServer) -> None:
     payload = {"error": {"message": "overloaded", "type": "server_error"}}
     CHAT.route(server, raw_sse(f"event: error\ndata: {json.dumps(payload)}\n\n"))
-    with make_client(CHAT, server.url) as client:
-        with pytest.raises(package("openai_api").APIStreamError) as info:
-            list(client.chat.completions.create(model="m", messages=[], stream=True))
+    with (
+        make_client(CHAT, server.url) as client,
+        pytest.raises(package("openai_api").APIStreamError) as info,
+    ):
+        list(client.chat.completions.create(model="m", messages=[], stream=True))
     assert info.value.body == payload and info.value.request is not None
 
 
 def test_a_stream_call_answered_with_json(server: LocalServer) -> None:
     CHAT.route(server, ok(CHAT))
-    with make_client(CHAT, server.url) as client:
-        with pytest.raises(
+    with (
+        make_client(CHAT, server.url) as client,
+        pytest.raises(
             package("openai_api").APIResponseValidationError,
             match="expected an event stream .text/event-stream. but got application/json",
-        ) as info:
-            list(client.chat.completions.create(model="m", messages=[], stream=True))
+        ) as info,
+    ):
+        list(client.chat.completions.create(model="m", messages=[], stream=True))
     assert info.value.body == CHAT.reply
 
 
@@ -471,6 +475,7 @@ def test_stream_overloads_type_check(tmp_path: Path) -> None:
         env=env,
         cwd=tmp_path,
         timeout=300,
+        check=False,
     )
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert not [e for e in errors if "typed_ok.py" in e], result.stdout

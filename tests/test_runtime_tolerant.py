@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Annotated, Any, Literal
 
 import pytest
 from pydantic import Field
-from typing_extensions import Annotated, TypeAliasType
+from typing_extensions import TypeAliasType
 
 from generator.runtime._models import BaseModel
 from generator.runtime._tolerant import read_tolerant, tolerant_value
@@ -23,19 +23,19 @@ class Dog(BaseModel):
     good: bool
 
 
-Pet = Annotated[Union[Cat, Dog], Field(discriminator="type")]
+Pet = Annotated[Cat | Dog, Field(discriminator="type")]
 
 
 class Owner(BaseModel):
     name: str
-    pets: List[Pet]
-    by_name: Dict[str, Cat] = {}
-    maybe: Optional[List[Optional[Dog]]] = None
-    blob: Optional[bytes] = None
+    pets: list[Pet]
+    by_name: dict[str, Cat] = Field(default_factory=dict)
+    maybe: list[Dog | None] | None = None
+    blob: bytes | None = None
 
 
 Json = TypeAliasType(
-    "Json", "Union[Dict[str, Json], List[Json], str, int, float, bool, None]"
+    "Json", "dict[str, Json] | list[Json] | str | int | float | bool | None"
 )
 
 
@@ -117,7 +117,7 @@ def test_not_json_raises() -> None:
 
 
 class Outer(BaseModel):
-    items: List[Middle]
+    items: list[Middle]
 
 
 class Middle(BaseModel):  # refers to a model defined after it

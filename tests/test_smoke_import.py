@@ -10,10 +10,19 @@ CONTRACT = {
     "openai_api": ("OpenAI", "AsyncOpenAI"),
     "peakprivacy": ("PeakPrivacy", "AsyncPeakPrivacy"),
 }
-ERRORS = (
-    "APIError APIConnectionError APITimeoutError APIStatusError BadRequestError AuthenticationError "
-    "PermissionDeniedError NotFoundError UnprocessableEntityError RateLimitError InternalServerError"
-).split()
+ERRORS = [
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+]
 
 
 @pytest.mark.parametrize("package", sorted(CONTRACT))

@@ -37,6 +37,7 @@ def lint(specs: list[Path], report: Path) -> tuple[int, list[dict[str, object]],
         text=True,
         timeout=300,
         env={**os.environ, "NO_COLOR": "1"},
+        check=False,
     )
     findings = json.loads(report.read_text()) if report.is_file() else []
     return proc.returncode, findings, proc.stdout + proc.stderr

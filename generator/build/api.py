@@ -10,8 +10,9 @@ rules.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import Code, Finding, SpecError
 from ..ir import Api, Method, Param, Resource, ResourceModule
@@ -42,7 +43,7 @@ class _ResourceNode:
     scope: Scope
     class_name: str = ""
     methods: list[Method] = field(default_factory=list)
-    children: dict[str, "_ResourceNode"] = field(default_factory=dict)
+    children: dict[str, _ResourceNode] = field(default_factory=dict)
 
     def walk(self) -> Iterator[_ResourceNode]:
         yield self

@@ -182,7 +182,7 @@ def security_of(
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token
-_REQUEST_ID = re.compile(r"request[-_]?id", re.I)
+_REQUEST_ID = re.compile(r"request[-_]?id", re.IGNORECASE)
 
 
 def request_id_header(data: dict[str, Any], report: Reporter) -> str | None:
@@ -211,9 +211,12 @@ def request_id_header(data: dict[str, Any], report: Reporter) -> str | None:
         for status, raw in mapping(op.get("responses")).items():
             response, _ = deref(data, raw, child(where, "responses", status))
             for name in mapping(mapping(response).get("headers")):
-                if isinstance(name, str) and _REQUEST_ID.search(name):
-                    if _HEADER_NAME.match(name):
-                        names.add(name)
+                if (
+                    isinstance(name, str)
+                    and _REQUEST_ID.search(name)
+                    and _HEADER_NAME.match(name)
+                ):
+                    names.add(name)
         for name in sorted(names):
             spelled, count = declared.get(name.lower(), (name, 0))
             declared[name.lower()] = (spelled, count + 1)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from ..ir_types import ANY as ANY_NODE
 from ..ir_types import NONE as NONE_NODE
@@ -74,7 +75,7 @@ def located(where: str) -> Iterator[None]:
         raise
     except (
         Exception
-    ) as exc:  # noqa: BLE001 - a generator limitation, reported with its place
+    ) as exc:
         raise BuildFailure(where, exc) from exc
 
 

@@ -33,8 +33,9 @@ their specs declare a rule.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..openapi import deref
 

@@ -16,7 +16,7 @@ imports before ``from`` imports, constants before classes before functions.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..ir import (
     Api,

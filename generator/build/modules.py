@@ -12,8 +12,9 @@ understand recursive aliases of that form).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from ..ir import Alias, Definition, TypeModule
 from ..names import Scope, snake_identifier

@@ -35,9 +35,10 @@ first name is reported (``name-taken``), with the operation that owns it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from ..errors import Code
 from ..names import (
@@ -63,7 +64,7 @@ _SOURCES = {
     DERIVED: "derived from its tag, path and operationId",
 }
 
-_VERSION = re.compile(r"^v\d+([a-z]+\d*)?$", re.I)
+_VERSION = re.compile(r"^v\d+([a-z]+\d*)?$", re.IGNORECASE)
 _CALL = re.compile(r"\bclient((?:\s*\.\s*[A-Za-z_]\w*)+)\s*\(")
 _RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
 _PY_LANGS = frozenset({"python", "py", "python3"})
@@ -402,9 +403,12 @@ def _assign(ops: Sequence[_Op]) -> tuple[dict[str, Name], dict[_Slot, str]]:
     for rank in sorted(set(RANK.values())):
         for op in ops:
             first = op.candidates[0]
-            if op.key not in chosen and RANK[first.source] == rank:
-                if claims.take(first, op.key):
-                    chosen[op.key] = first
+            if (
+                op.key not in chosen
+                and RANK[first.source] == rank
+                and claims.take(first, op.key)
+            ):
+                chosen[op.key] = first
     for op in ops:
         if op.key in chosen:
             continue

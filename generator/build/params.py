@@ -324,9 +324,8 @@ def _file_type(data: dict[str, Any], t: TypeExpr, schema: dict[str, Any]) -> Typ
     if _is_binary(schema):
         return TypeExpr(FileInput(), nullable=t.nullable)
     items, _ = deref(data, schema.get("items"), "")
-    if schema.get("type") == "array" and isinstance(items, dict):
-        if _is_binary(items):
-            return TypeExpr(ListOf(FileInput(), mutable=False), nullable=t.nullable)
+    if schema.get("type") == "array" and isinstance(items, dict) and _is_binary(items):
+        return TypeExpr(ListOf(FileInput(), mutable=False), nullable=t.nullable)
     return t
 
 

@@ -184,9 +184,9 @@ def _stream(
             notes.append(
                 (
                     source.where,
-                    "the stream has no fold rule, so get_final_response() and "
+                    ("the stream has no fold rule, so get_final_response() and "
                     f"text_stream raise on it: {reason}; declare one with x-stream-fold "
-                    "(see the README)",
+                    "(see the README)"),
                     Code.STREAM_NO_FOLD,
                 )
             )

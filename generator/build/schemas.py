@@ -9,8 +9,9 @@ types; :class:`Reporter` collects what the parts of ``build`` find.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import Code, Finding
 from ..names import MODEL_RESERVED, Scope, snake_identifier

@@ -66,15 +66,15 @@ def _selected(
     assert stream is not None
     fields = {p.wire: p for p in body.params if p.location == "body"}
     source = stream.source
-    common: dict[str, Any] = dict(
-        chunk=stream.chunk.node,
-        terminator=source.terminator,
-        terminator_required=source.terminator_required,
-        media_type=source.media_type,
-        events=tuple((name, t.node) for name, t in stream.events),
-        final=stream.final.node if stream.final is not None else None,
-        fold=json.dumps(stream.fold, sort_keys=True) if stream.fold is not None else None,
-    )
+    common: dict[str, Any] = {
+        "chunk": stream.chunk.node,
+        "terminator": source.terminator,
+        "terminator_required": source.terminator_required,
+        "media_type": source.media_type,
+        "events": tuple((name, t.node) for name, t in stream.events),
+        "final": stream.final.node if stream.final is not None else None,
+        "fold": json.dumps(stream.fold, sort_keys=True) if stream.fold is not None else None,
+    }
     wire = source.condition or "stream"
     flag = fields.get(wire)
     base = _base(flag.type) if flag is not None else None

@@ -28,8 +28,9 @@ Conventions, in the order they are looked for:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from ..openapi import child, deref, mapping
 
@@ -249,7 +250,7 @@ def _is_chunk(data: Mapping[str, Any], schema: Any) -> bool:
 
 
 _Found = tuple[
-    Optional[Item], tuple[tuple[str, Item], ...], Optional[str], Optional[str]
+    Item | None, tuple[tuple[str, Item], ...], str | None, str | None
 ]
 
 

@@ -8,9 +8,9 @@ the rules and :mod:`.report` for the output formats.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Sequence
 
 from ..bundle import bundle
 from ..errors import Code, Finding, SpecError
@@ -99,6 +99,7 @@ def load_side(
             cwd=here,
             capture_output=True,
             timeout=60,
+            check=False,
         )
     except FileNotFoundError:
         raise _unreadable(
@@ -136,7 +137,11 @@ def _beside_at(rev: str, rel: str, here: Path) -> list[Overlay]:
         shown = f"{rev}:{name}"
         try:
             proc = subprocess.run(
-                ["git", "show", shown], cwd=here, capture_output=True, timeout=60
+                ["git", "show", shown],
+                cwd=here,
+                capture_output=True,
+                timeout=60,
+                check=False,
             )
             text = proc.stdout.decode("utf-8-sig")
         except subprocess.TimeoutExpired:

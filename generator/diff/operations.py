@@ -289,7 +289,7 @@ class OperationsDiff:
                     f"media type {media} removed",
                     f"{old_ptr}/content/{esc(media)}",
                 )
-        for media in new:
+        for media, new_media in new.items():
             m_ptr = f"{new_ptr}/content/{esc(media)}"
             if media not in old:
                 self.out.add(
@@ -300,7 +300,7 @@ class OperationsDiff:
                     m_ptr,
                 )
                 continue
-            om, nm = old[media] or {}, new[media] or {}
+            om, nm = old[media] or {}, new_media or {}
             o_ptr = f"{old_ptr}/content/{esc(media)}"
             if media == SSE and direction == "response":
                 self.stream(f"{loc} ({media})", om, o_ptr, nm, m_ptr)

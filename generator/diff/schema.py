@@ -21,8 +21,9 @@ so shared components cost nothing more).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..openapi import deref, escape_pointer_token, is_ref, json_type
 from .model import SchemaChange
@@ -159,7 +160,7 @@ def _types_text(types: frozenset[str] | None) -> str:
 
 
 def _variant_key(resolver: Resolver, raw: Any) -> str:
-    node, ptr, ref = resolver.deref(raw, "")
+    node, _ptr, ref = resolver.deref(raw, "")
     if ref:
         return "ref:" + ref.rsplit("/", 1)[-1]
     if isinstance(node, dict):

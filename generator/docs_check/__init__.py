@@ -14,8 +14,8 @@ the spec's ``x-doc-decision`` notes. Findings are :class:`DocFinding`s;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..errors import Finding, SpecError
 from ..load import display_name

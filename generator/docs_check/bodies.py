@@ -19,8 +19,9 @@ pointer of the schema node responsible:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..openapi import (
     escape_pointer_token,

@@ -7,7 +7,8 @@ the examples the spec recorded from the same page.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..openapi import deref
 from . import jsonish

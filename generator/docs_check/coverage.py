@@ -11,9 +11,10 @@ operations with no example at all, are coverage.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Any, Callable
+from typing import Any
 
 from ..openapi import iter_media_types
 from . import jsonish

@@ -27,7 +27,8 @@ Credential values never appear in messages, except recognised placeholders
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..openapi import deref
 from .auth import (
@@ -216,23 +217,22 @@ class HeaderChecker:
                 or "schema" in param
                 and h.from_table
                 and h.value
-            ):
-                if not self.bodies._fits(where + "/schema", h.value):
-                    schema = param.get("schema") or {}
-                    fixed = (
-                        f" (the spec fixes it to {schema['const']})"
-                        if isinstance(schema, dict) and "const" in schema
-                        else ""
-                    )
-                    self.add(
-                        "drift",
-                        "header",
-                        doc,
-                        h.line,
-                        where + "/schema",
-                        f"{h.name}: {h.value} does not match the spec's schema{fixed}",
-                        op,
-                    )
+            ) and not self.bodies._fits(where + "/schema", h.value):
+                schema = param.get("schema") or {}
+                fixed = (
+                    f" (the spec fixes it to {schema['const']})"
+                    if isinstance(schema, dict) and "const" in schema
+                    else ""
+                )
+                self.add(
+                    "drift",
+                    "header",
+                    doc,
+                    h.line,
+                    where + "/schema",
+                    f"{h.name}: {h.value} does not match the spec's schema{fixed}",
+                    op,
+                )
             return True
         if lname == "content-type":
             if op is None or h.implicit:

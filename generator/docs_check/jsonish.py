@@ -16,8 +16,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Path = tuple[Any, ...]  # keys (str) and indexes (int) from the root value
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Pattern
+from re import Pattern
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..load import LoadedSpec

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..openapi import deref, escape_pointer_token, json_type
 from .bodies import BodyChecker

@@ -8,9 +8,11 @@ add only the loop that sends, sleeps and reads.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Mapping, TypeVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
+from typing_extensions import Self
 
 from ._api import ApiInfo, Operation
 from ._core import BaseClient
@@ -24,9 +26,7 @@ from .streaming import AsyncStream, Stream
 if TYPE_CHECKING:
     from types import TracebackType
 
-__all__ = ["SyncAPIClient", "AsyncAPIClient", "SyncResource", "AsyncResource"]
-
-_Self = TypeVar("_Self", bound=BaseClient)
+__all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
 
 
 class SyncAPIClient(BaseClient):
@@ -187,7 +187,7 @@ class SyncAPIClient(BaseClient):
         if made is not None and self._owns_http:
             made.close()
 
-    def __enter__(self: _Self) -> _Self:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -368,7 +368,7 @@ class AsyncAPIClient(BaseClient):
         if made is not None and self._owns_http:
             await made.aclose()
 
-    async def __aenter__(self: _Self) -> _Self:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -398,16 +398,13 @@ class _ResponseView:
         return self._client._request(op, response_mode=self._mode, **kwargs)
 
 
-_R = TypeVar("_R", bound="SyncResource | AsyncResource")
-
-
 class SyncResource:
     """Base of generated resource classes (``client.models``, ``client.chat.completions``...)."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def _view(self: _R, mode: str) -> _R:
+    def _view(self, mode: str) -> Self:
         """This resource, answering with responses (``mode``: ``"raw"`` or ``"stream"``)."""
         return type(self)(cast(Any, _ResponseView(self._client, mode)))
 
@@ -418,7 +415,7 @@ class AsyncResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    def _view(self: _R, mode: str) -> _R:
+    def _view(self, mode: str) -> Self:
         """This resource, answering with responses (``mode``: ``"raw"`` or ``"stream"``)."""
         return type(self)(cast(Any, _ResponseView(self._client, mode)))
 

@@ -9,14 +9,15 @@ parameter whose content is ``application/json`` (sent as JSON text).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ._encode import encode_json, param_text
 from ._types import NOT_GIVEN
 
 __all__ = [
-    "encode_query",
     "encode_headers",
+    "encode_query",
     "simple_text",
 ]
 

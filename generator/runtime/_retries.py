@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["RetryPolicy", "Attempts", "retry_after"]
+__all__ = ["Attempts", "RetryPolicy", "retry_after"]
 
 #: Statuses worth another try: timeout, conflict (often a lock), rate limit; and >= 500.
 _RETRY_STATUSES = frozenset({408, 409, 429})

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 #: ``(type, raw JSON, where) -> value``: a chunk read as well as it fits, or ValueError.
 Tolerate = Callable[[Any, "str | bytes", str], Any]
 
-__all__ = ["StreamCore", "OneOrTwo"]
+__all__ = ["OneOrTwo", "StreamCore"]
 
 # "<package>._runtime._stream_core" logs as "<package>": one logger per package.
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
@@ -78,22 +79,22 @@ class StreamCore:
     """The state and decisions of one stream; :class:`Stream` and :class:`AsyncStream` add the I/O."""
 
     __slots__ = (
-        "response",
-        "_spec",
-        "_request",
-        "_redact",
-        "_count",
-        "_end",
         "_complete",
-        "_tail",
-        "_seen",
-        "_folder",
-        "_final",
-        "_unknown",
-        "_sse",
-        "_parse",
+        "_count",
         "_ctypes",
+        "_end",
+        "_final",
+        "_folder",
+        "_parse",
+        "_redact",
+        "_request",
+        "_seen",
+        "_spec",
+        "_sse",
+        "_tail",
         "_tolerate",
+        "_unknown",
+        "response",
     )
 
     def __init__(

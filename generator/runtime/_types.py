@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Mapping, Tuple, Union
+from collections.abc import Mapping
+from typing import IO, Any
 
 import httpx
 
 __all__ = [
-    "NotGiven",
-    "NOT_GIVEN",
-    "Headers",
-    "Query",
-    "Body",
-    "Timeout",
-    "FileInput",
     "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "Body",
+    "FileInput",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "Timeout",
 ]
 
 
@@ -42,17 +43,17 @@ NOT_GIVEN = NotGiven()
 Headers = Mapping[str, str]
 Query = Mapping[str, Any]
 Body = Mapping[str, Any]
-Timeout = Union[float, httpx.Timeout, None]
+Timeout = float | httpx.Timeout | None
 #: A file for a multipart upload: its bytes, an open binary file, a path
 #: (the file is read and sent under its name), or
 #: ``(filename, content)`` / ``(filename, content, content_type)``.
-FileInput = Union[
-    bytes,
-    IO[bytes],
-    os.PathLike[str],
-    Tuple[str, Union[bytes, IO[bytes], os.PathLike[str]]],
-    Tuple[str, Union[bytes, IO[bytes], os.PathLike[str]], str],
-]
+FileInput = (
+    bytes
+    | IO[bytes]
+    | os.PathLike[str]
+    | tuple[str, bytes | IO[bytes] | os.PathLike[str]]
+    | tuple[str, bytes | IO[bytes] | os.PathLike[str], str]
+)
 
 #: The official SDKs' default: ten minutes for an answer (a long generation
 #: is silent until it ends), five seconds to connect.

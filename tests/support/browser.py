@@ -18,8 +18,11 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from typing_extensions import Self
 
 CHROMIUM = os.environ.get("CLIENTGEN_CHROMIUM", "/usr/bin/chromium")
 # The flags from ../shared/tooling-notes.md: no sandbox (we run as root in a
@@ -69,7 +72,7 @@ class Browser:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 pass_fds=(3, 4),
-                preexec_fn=_child_fds,
+                preexec_fn=_child_fds,  # noqa: PLW1509 - only dup2 calls, before any thread
             )
         finally:
             for fd in (to_browser_r, from_browser_w, child_r, child_w):
@@ -79,7 +82,7 @@ class Browser:
         self._session: str | None = None
         self.events: list[dict[str, Any]] = []  # everything Chromium sent unasked
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

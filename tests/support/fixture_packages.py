@@ -24,7 +24,7 @@ from tests.support.packages import ROOT, load_package
 FIXTURES = ROOT / "tests" / "fixtures"
 
 _out: Path | None = None
-_cache: dict[tuple[str, bool], "Fixture"] = {}
+_cache: dict[tuple[str, bool], Fixture] = {}
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 
 def mypy_strict(
@@ -27,4 +27,5 @@ def mypy_strict(
         capture_output=True,
         text=True,
         timeout=600,
+        check=False,
     )

@@ -10,8 +10,9 @@ matched by the descriptor its code names.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import Any
 
 _VIEWS = ("with_raw_response", "with_streaming_response")
 

@@ -10,8 +10,10 @@ does.
 
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any, AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import Any
 
 import httpx
 
@@ -120,8 +122,8 @@ def sse(items: Iterable[Any], done: str | None = "[DONE]") -> bytes:
 
 
 def split(raw: bytes, cuts: Iterable[int]) -> list[bytes]:
-    points = [0, *sorted(set(c for c in cuts if 0 < c < len(raw))), len(raw)]
-    return [raw[a:b] for a, b in zip(points, points[1:], strict=False)]
+    points = [0, *sorted({c for c in cuts if 0 < c < len(raw)}), len(raw)]
+    return [raw[a:b] for a, b in itertools.pairwise(points)]
 
 
 def collect(stream: Any) -> list[Any]:

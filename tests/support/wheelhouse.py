@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.metadata as metadata
 import os
 import re
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement

@@ -8,7 +8,8 @@ then usage. ``check_chat`` tells whether an answer folded from it is whole.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from tests.support.server import Reply
 from tests.support.streams import json_seq, ndjson, sse

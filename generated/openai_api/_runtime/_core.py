@@ -11,9 +11,11 @@ from __future__ import annotations
 import copy
 import logging
 import os
-from typing import Any, Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import httpx
+from typing_extensions import Self
 
 from ._api import ApiInfo, AuthScheme, Operation, StreamSpec
 from ._credentials import REDACTED, CredentialInput, Credentials
@@ -41,7 +43,6 @@ log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
 # A stream call prefers the event stream but takes a JSON error: some servers
 # (Laravel's, for one) answer HTML error pages to a request that accepts no JSON.
 _STREAM_ACCEPT = "text/event-stream, application/json;q=0.9"
-_Self = TypeVar("_Self", bound="BaseClient")
 _Auth = tuple[dict[str, str], dict[str, str], dict[str, str], tuple[AuthScheme, ...]]
 
 
@@ -92,7 +93,7 @@ class BaseClient:
         self._headers_cache: dict[Operation, _Auth] = {}
 
     def _copy(
-        self: _Self,
+        self,
         credentials: Mapping[str, CredentialInput],
         *,
         base_url: str | httpx.URL | None,
@@ -101,7 +102,7 @@ class BaseClient:
         http_client: Any,
         default_headers: Mapping[str, str] | None,
         strict_response_validation: bool | None,
-    ) -> _Self:
+    ) -> Self:
         """What generated ``with_options`` does: a copy with the options given (not ``None``) changed.
 
         The copy shares this client's connection pool (made on first use by

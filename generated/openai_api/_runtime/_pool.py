@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import httpx
 
@@ -32,7 +33,7 @@ class Pool(Generic[H]):
     kept after a fork (what to do with it then is the caller's choice).
     """
 
-    __slots__ = ("_make", "_client", "_lock", "owned", "__weakref__")
+    __slots__ = ("__weakref__", "_client", "_lock", "_make", "owned")
 
     _make: Callable[[], H]
 

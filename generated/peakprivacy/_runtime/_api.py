@@ -8,8 +8,9 @@ from the spec, so the runtime itself never names a provider.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from ._fold import FoldRule
@@ -18,12 +19,12 @@ from ._params import simple_text
 from .errors import DEFAULT_REQUEST_ID_HEADERS
 
 __all__ = [
-    "Credential",
-    "AuthScheme",
     "ApiInfo",
+    "AuthScheme",
+    "Credential",
+    "Operation",
     "Result",
     "StreamSpec",
-    "Operation",
     "json_parser",
 ]
 
@@ -35,7 +36,7 @@ class Credential:
     a ``required`` credential missing from both raises at construction.
     """
 
-    __slots__ = ("name", "env", "required")
+    __slots__ = ("env", "name", "required")
 
     def __init__(
         self, name: str, env: str | None = None, required: bool = False
@@ -75,14 +76,14 @@ class ApiInfo:
     """
 
     __slots__ = (
-        "client_name",
         "base_url",
         "base_url_env",
+        "client_name",
         "credentials",
+        "request_id_headers",
         "schemes",
         "security",
         "user_agent",
-        "request_id_headers",
     )
 
     def __init__(
@@ -132,7 +133,7 @@ class Result:
     resource costs no schema building.
     """
 
-    __slots__ = ("kind", "type", "_parse")
+    __slots__ = ("_parse", "kind", "type")
 
     def __init__(self, kind: str, type: Any = None) -> None:
         self.kind = kind
@@ -188,21 +189,21 @@ class StreamSpec:
     """
 
     __slots__ = (
-        "type",
-        "terminator",
-        "terminator_required",
-        "media_type",
-        "format",
-        "accept",
-        "events",
-        "skip_events",
-        "final_marker",
-        "final",
-        "fold",
+        "_final_parse",
+        "_fold_rule",
         "_parse",
         "_parsers",
-        "_fold_rule",
-        "_final_parse",
+        "accept",
+        "events",
+        "final",
+        "final_marker",
+        "fold",
+        "format",
+        "media_type",
+        "skip_events",
+        "terminator",
+        "terminator_required",
+        "type",
     )
 
     def __init__(
@@ -304,20 +305,20 @@ class Operation:
     """
 
     __slots__ = (
-        "method",
-        "path",
-        "result",
-        "stream",
-        "headers",
-        "query",
+        "_segments",
+        "accept",
         "body",
         "drop_none",
+        "files",
+        "headers",
+        "method",
+        "path",
+        "query",
+        "result",
         "security",
         "slash_params",
-        "accept",
+        "stream",
         "styles",
-        "files",
-        "_segments",
     )
 
     def __init__(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ._fold_rule import (
     APPEND,
@@ -26,7 +27,7 @@ from ._fold_rule import (
     Route,
 )
 
-__all__ = ["Folder", "FoldRule", "FoldError"]
+__all__ = ["FoldError", "FoldRule", "Folder"]
 
 
 class _Parts(list):  # type: ignore[type-arg]
@@ -141,7 +142,7 @@ def _items(value: Any) -> _Items:
 class Folder:
     """One stream's answer in the making: :meth:`add` each chunk, then :meth:`result`."""
 
-    __slots__ = ("rule", "answer", "count")
+    __slots__ = ("answer", "count", "rule")
 
     def __init__(self, rule: FoldRule) -> None:
         self.rule = rule

@@ -16,12 +16,13 @@ import logging
 import re
 import threading
 import types
-from typing import Any, Callable, Dict, Iterable, List, Literal, Union, get_args
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, Union, get_args
 from typing import get_origin as _origin
 
 import pydantic
 
-__all__ = ["tolerant_value", "read_tolerant"]
+__all__ = ["read_tolerant", "tolerant_value"]
 
 # "<package>._runtime._tolerant" logs as "<package>": one logger per package.
 log = logging.getLogger(__name__.rpartition("._runtime")[0] or __name__)
@@ -152,13 +153,13 @@ def _walk(
             return _walk(member, data, pointer, out, owner)
     elif _is_model(tp) and isinstance(data, dict):
         return _model(tp, data, pointer, out)
-    elif origin in (list, List) or _is_sequence(origin):
+    elif origin in (list, list) or _is_sequence(origin):
         if isinstance(data, list):
             item = (get_args(tp) or (Any,))[0]
             return [
                 _walk(item, x, f"{pointer}/{i}", out, owner) for i, x in enumerate(data)
             ]
-    elif origin in (dict, Dict) and isinstance(data, dict):
+    elif origin in (dict, dict) and isinstance(data, dict):
         item = (get_args(tp) or (Any, Any))[1]
         return {
             k: _walk(item, v, f"{pointer}/{_escape(k)}", out, owner)
@@ -209,7 +210,7 @@ def _pick(members: list[Any], data: Any) -> Any:
             (
                 m
                 for m in members
-                if _origin(m) in (list, List) or _is_sequence(_origin(m))
+                if _origin(m) in (list, list) or _is_sequence(_origin(m))
             ),
             None,
         )
@@ -217,7 +218,7 @@ def _pick(members: list[Any], data: Any) -> Any:
         return None
     models = [m for m in members if _is_model(m)]
     if not models:
-        return next((m for m in members if _origin(m) in (dict, Dict)), None)
+        return next((m for m in members if _origin(m) in (dict, dict)), None)
 
     def score(model: type[pydantic.BaseModel]) -> tuple[int, int]:
         tags = 0

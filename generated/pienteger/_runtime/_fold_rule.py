@@ -50,9 +50,10 @@ the one before, and ``null`` never erases a value (``finish_reason`` and
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-__all__ = ["FoldRule", "FoldError"]
+__all__ = ["FoldError", "FoldRule"]
 
 MERGE, CONCAT, APPEND, _JSON, INDEX, POS = range(6)
 _KINDS = {"concat": CONCAT, "append": APPEND, "json": _JSON}
@@ -105,7 +106,7 @@ def _mapping(value: Any, what: str) -> Mapping[str, Any]:
 
 
 class Route:
-    __slots__ = ("source", "target", "node", "skip")
+    __slots__ = ("node", "skip", "source", "target")
 
     def __init__(
         self,
@@ -123,7 +124,7 @@ class Route:
 class FoldRule:
     """A fold rule, checked and compiled; raises :class:`FoldError` naming what is wrong."""
 
-    __slots__ = ("rule", "root", "routes", "texts", "sets", "defaults")
+    __slots__ = ("defaults", "root", "routes", "rule", "sets", "texts")
 
     def __init__(self, rule: Mapping[str, Any]) -> None:
         rule = _mapping(rule, "a fold rule")
@@ -332,7 +333,7 @@ def _name(kind: int) -> str:
 def _node_at(root: Node, path: str) -> Node:
     node = root
     for seg in path.split(".") if path else []:
-        key = seg[:-2] if seg.endswith("[]") else seg
+        key = seg.removesuffix("[]")
         entry = node.keys.get(key)
         node = entry[2] if entry is not None else PLAIN
     return node

@@ -30,13 +30,13 @@ from __future__ import annotations
 import json
 
 __all__ = [
-    "LineDecoder",
-    "SeqDecoder",
-    "RecordTooLong",
     "DEFAULT_MAX_RECORD_SIZE",
     "JSON_LINES",
     "JSON_SEQ",
     "SSE",
+    "LineDecoder",
+    "RecordTooLong",
+    "SeqDecoder",
     "stream_format",
 ]
 
@@ -124,9 +124,10 @@ class LineDecoder:
         self._size = len(tail)
         if tail:
             pending.append(tail)
-        if len(chunk) > self._max:
-            if self._size > self._max or any(len(line) > self._max for line in lines):
-                raise self._too_long()
+        if len(chunk) > self._max and (
+            self._size > self._max or any(len(line) > self._max for line in lines)
+        ):
+            raise self._too_long()
         return [line for line in lines if line and not line.isspace()]
 
     def close(self) -> bytes | None:

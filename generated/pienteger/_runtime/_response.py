@@ -14,14 +14,11 @@ bound to a view of the client that answers with responses (see
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import (
     TYPE_CHECKING,
     Any,
-    AsyncIterator,
-    Awaitable,
-    Callable,
     Generic,
-    Iterator,
     ParamSpec,
     TypeVar,
     cast,
@@ -37,12 +34,12 @@ if TYPE_CHECKING:
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
-    "ResponseContextManager",
     "AsyncResponseContextManager",
-    "to_raw_response_wrapper",
+    "ResponseContextManager",
     "async_to_raw_response_wrapper",
-    "to_streamed_response_wrapper",
     "async_to_streamed_response_wrapper",
+    "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
 ]
 
 P = ParamSpec("P")
@@ -52,7 +49,7 @@ _AsyncResponse = TypeVar("_AsyncResponse", bound="AsyncAPIResponse[Any]")
 
 
 class _ResponseBase:
-    __slots__ = ("http_response", "retries_taken", "_request_id_headers", "_parsed")
+    __slots__ = ("_parsed", "_request_id_headers", "http_response", "retries_taken")
 
     def __init__(
         self,
@@ -239,7 +236,7 @@ class AsyncAPIResponse(_ResponseBase, Generic[R]):
 class ResponseContextManager(Generic[_Response]):
     """Sends the request on entering; releases the connection on leaving."""
 
-    __slots__ = ("_send", "_response")
+    __slots__ = ("_response", "_send")
 
     def __init__(self, send: Callable[[], _Response]) -> None:
         self._send = send
@@ -262,7 +259,7 @@ class ResponseContextManager(Generic[_Response]):
 class AsyncResponseContextManager(Generic[_AsyncResponse]):
     """Sends the request on entering (``async with``); releases the connection on leaving."""
 
-    __slots__ = ("_send", "_response")
+    __slots__ = ("_response", "_send")
 
     def __init__(self, send: Callable[[], Awaitable[_AsyncResponse]]) -> None:
         self._send = send

@@ -25,22 +25,22 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "APIError",
+    "DEFAULT_REQUEST_ID_HEADERS",
     "APIConnectionError",
-    "APITimeoutError",
+    "APIError",
     "APIResponseValidationError",
-    "APIStreamError",
     "APIStatusError",
-    "BadRequestError",
+    "APIStreamError",
+    "APITimeoutError",
     "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
+    "BadRequestError",
     "ConflictError",
-    "UnprocessableEntityError",
-    "RateLimitError",
     "InternalServerError",
     "MissingCredentialError",
-    "DEFAULT_REQUEST_ID_HEADERS",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
     "request_id_of",
 ]
 

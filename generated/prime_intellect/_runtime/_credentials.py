@@ -15,14 +15,15 @@ from __future__ import annotations
 import inspect
 import os
 import threading
-from typing import Any, Callable, Mapping, Union
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import httpx
 
 from ._api import ApiInfo, AuthScheme, Operation
 from .errors import MissingCredentialError
 
-__all__ = ["Credentials", "CredentialInput", "REDACTED"]
+__all__ = ["REDACTED", "CredentialInput", "Credentials"]
 
 REDACTED = "[REDACTED]"
 _MIN_REDACTED = 4
@@ -30,13 +31,13 @@ _MIN_REDACTED = 4
 _RECENT = 8
 
 #: What a credential argument takes: the value, or a function returning it.
-CredentialInput = Union[str, Callable[[], Any], None]
+CredentialInput = str | Callable[[], Any] | None
 
 
 class Credentials:
     """The credentials one client holds (arguments, else environment variables)."""
 
-    __slots__ = ("_api", "_values", "_functions", "_recent", "_lock")
+    __slots__ = ("_api", "_functions", "_lock", "_recent", "_values")
 
     def __init__(self, api: ApiInfo, given: Mapping[str, CredentialInput]) -> None:
         self._api = api

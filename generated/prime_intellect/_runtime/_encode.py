@@ -14,21 +14,22 @@ import enum
 import json
 import os
 import uuid
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Collection, Mapping
+from typing import Any
 
 from ._types import NOT_GIVEN
 
 __all__ = [
-    "iso_duration",
-    "wire_value",
-    "param_text",
+    "binary_content",
     "encode_json",
     "encode_json_body",
     "form_fields",
+    "iso_duration",
     "multipart",
-    "binary_content",
+    "param_text",
+    "wire_value",
 ]
 
 

@@ -34,15 +34,15 @@ a multi-byte sequence.
 
 from __future__ import annotations
 
-from typing import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 __all__ = [
-    "ServerSentEvent",
+    "DEFAULT_MAX_EVENT_SIZE",
     "SSEDecoder",
     "SSEError",
-    "iter_sse",
+    "ServerSentEvent",
     "aiter_sse",
-    "DEFAULT_MAX_EVENT_SIZE",
+    "iter_sse",
 ]
 
 #: Default cap on one line and on one event's accumulated data, in bytes.
@@ -66,7 +66,7 @@ class ServerSentEvent:
     (``None`` if never set).
     """
 
-    __slots__ = ("event", "data", "id", "retry")
+    __slots__ = ("data", "event", "id", "retry")
 
     def __init__(
         self,
@@ -110,16 +110,16 @@ class SSEDecoder:
     """
 
     __slots__ = (
-        "_max",
-        "_pending",
-        "_pending_size",
-        "_skip_lf",
-        "_head",
         "_data",
         "_data_size",
         "_event",
+        "_head",
         "_last_id",
+        "_max",
+        "_pending",
+        "_pending_size",
         "_retry",
+        "_skip_lf",
     )
 
     def __init__(self, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
@@ -254,9 +254,8 @@ class SSEDecoder:
             elif name == b"id":
                 if b"\x00" not in value:
                     self._last_id = value.decode("utf-8", "replace")
-            elif name == b"retry":
-                if value.isdigit():
-                    self._retry = int(value)
+            elif name == b"retry" and value.isdigit():
+                self._retry = int(value)
         self._data = data
         self._data_size = size
         return events

@@ -24,16 +24,18 @@ has part of the answer.
 
 from __future__ import annotations
 
-from typing import (
-    TYPE_CHECKING,
-    Any,
+from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
     Awaitable,
     Callable,
     Generator,
-    Generic,
     Iterator,
+)
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
     TypeVar,
 )
 
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
 else:
     R = TypeVar("R")
 
-__all__ = ["Stream", "AsyncStream"]
+__all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
 
