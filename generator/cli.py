@@ -117,6 +117,16 @@ def _print_not_shown(count: int) -> None:
         )
 
 
+def _hint_lenient(errors: Sequence[Finding], lenient: bool) -> None:
+    """Say so when every error is of a kind --lenient goes on past (published specs often have them)."""
+    if not lenient and pipeline.lenient_would_pass(errors):
+        print(
+            f"clientgen: none of these {len(errors)} error(s) stops code generation: "
+            "--lenient reports them as warnings and generates",
+            file=sys.stderr,
+        )
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     paths, _ = _spec_paths(args)
     failed = False
@@ -151,6 +161,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         result = pipeline.run(paths, lenient=args.lenient, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
+        _hint_lenient(exc.findings, args.lenient)
         print(f"clientgen: nothing was written to {out}", file=sys.stderr)
         return EXIT_SPEC_ERROR
     not_shown = _print_warnings(result.warnings, args.verbose)
@@ -184,6 +195,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = pipeline.run(paths, lenient=args.lenient, overlays=args.overlay)
     except SpecError as exc:
         _print_findings(exc.findings)
+        _hint_lenient(exc.findings, args.lenient)
         return EXIT_SPEC_ERROR
     _print_not_shown(_print_warnings(result.warnings, args.verbose))
     problems = compare(result.packages, out, prune=whole_dir)

@@ -16,7 +16,7 @@ Three layers, all findings collected and reported together:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -423,6 +423,11 @@ def check_spec(
     if lenient:
         soften(report)
     return report
+
+
+def lenient_would_pass(errors: Sequence[Finding]) -> bool:
+    """Whether ``--lenient`` would go on past every one of ``errors``."""
+    return bool(errors) and all(e.code in LENIENT_CODES for e in errors)
 
 
 def soften(report: Report) -> None:

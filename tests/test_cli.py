@@ -311,3 +311,29 @@ def test_publish_in_a_project_uses_its_node_modules(
         "pienteger.json",
         "pienteger.yaml",
     ]
+
+
+def test_generate_says_when_lenient_would_go_on(tmp_path: Path) -> None:
+    """Specs providers publish often fail the validator where generation does not care."""
+    hint = "none of these"
+    invalid = run_cli(
+        "generate", str(BROKEN / "missing_responses.yaml"), "--out", str(tmp_path)
+    )
+    assert invalid.returncode == 2
+    assert f"clientgen: {hint} 3 error(s) stops code generation: --lenient" in (
+        invalid.stderr
+    )
+    lenient = run_cli(
+        "generate",
+        str(BROKEN / "missing_responses.yaml"),
+        "--out",
+        str(tmp_path),
+        "--lenient",
+    )
+    assert lenient.returncode == 0, lenient.stderr
+    assert hint not in lenient.stderr
+    # A dangling $ref stops generation even with --lenient: no such hint.
+    dangling = run_cli(
+        "generate", str(BROKEN / "dangling_ref.yaml"), "--out", str(tmp_path)
+    )
+    assert dangling.returncode == 2 and hint not in dangling.stderr
