@@ -98,9 +98,8 @@ class OverlaidSpec(LoadedSpec):
         if self.origins is None:
             return super().finding(ptr, message, severity, code)
         source, tokens = self.origins.of(split_pointer(ptr))
-        if source == 0:
-            line = line_of(self.text, pointer(tokens))
-            return Finding(self.display, ptr, message, severity, line, code)
+        if source == 0:  # from the spec file: line_of maps it there
+            return super().finding(ptr, message, severity, code)
         overlay = self.overlays[source - 1].source
         line = overlay.line_of(pointer(tokens))
         return Finding(overlay.display, ptr, message, severity, line, code)

@@ -16,6 +16,7 @@ stream media type gets a warning showing the overlay that declares one.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import Code
@@ -48,7 +49,7 @@ def stream_info(
         if flag is not None and _base(flag.type) in (_BOOL, Nullable(_BOOL), _TRUE):
             report.warn(site.where, _undeclared(site, result.status), code=Code.STREAM_UNDECLARED)
         return None
-    info = _selected(reader, report, result, body, site)
+    info = _selected(reader, report, result, body, fields, site)
     if info is not None:
         for where, message, code in stream.notes:
             report.warn(where, message, code=code)
@@ -60,11 +61,11 @@ def _selected(
     report: Reporter,
     result: ResponsePlan,
     body: BodyPlan,
+    fields: Mapping[str, Param],
     site: Site,
 ) -> StreamInfo | None:
     stream = result.stream
     assert stream is not None
-    fields = {p.wire: p for p in body.params if p.location == "body"}
     source = stream.source
     common: dict[str, Any] = {
         "chunk": stream.chunk.node,

@@ -93,9 +93,35 @@ def load_side(
             "expected REV:path, e.g. HEAD~1:specs/openai.yaml",
             Code.ARGUMENT_INVALID,
         )
+    text, reason = _git_show(shown, here)
+    if text is None:
+        raise _unreadable(
+            shown, f"git show {rev}:{rel} failed: {reason}", Code.GIT_FAILED
+        )
+    spec = load_text(text, shown)
+    found = _beside_at(rev, rel, here)
+    found += read_overlays(overlays)
+    spec = apply_overlays(spec, found)
+    _check_refs(spec.data, shown)
+    return describe(spec), spec.data
+
+
+def _beside_at(rev: str, rel: str, here: Path) -> list[Overlay]:
+    """The overlay beside ``rel`` as it was at ``rev``, if there was one."""
+    for suffix in SUFFIXES:
+        name = PurePosixPath(rel).with_name(PurePosixPath(rel).stem + suffix)
+        shown = f"{rev}:{name}"
+        text, _ = _git_show(shown, here)
+        if text is not None:
+            return [read_overlay_text(text, shown)]
+    return []
+
+
+def _git_show(shown: str, here: Path) -> tuple[str | None, str]:
+    """The text of ``git show REV:path``, or None and git's reason when it has none."""
     try:
         proc = subprocess.run(
-            ["git", "show", f"{rev}:{rel}"],
+            ["git", "show", shown],
             cwd=here,
             capture_output=True,
             timeout=60,
@@ -111,47 +137,10 @@ def load_side(
         ) from None
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _unreadable(
-            shown,
-            f"git show {rev}:{rel} failed: {reason[-1] if reason else 'no output'}",
-            Code.GIT_FAILED,
-        )
+        return None, reason[-1] if reason else "no output"
     try:
-        text = proc.stdout.decode("utf-8-sig")
+        return proc.stdout.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:
         raise _unreadable(
             shown, f"not UTF-8 text (byte {exc.start})", Code.FILE_UNREADABLE
         ) from None
-    spec = load_text(text, shown)
-    found = _beside_at(rev, rel, here)
-    found += read_overlays(overlays)
-    spec = apply_overlays(spec, found)
-    _check_refs(spec.data, shown)
-    return describe(spec), spec.data
-
-
-def _beside_at(rev: str, rel: str, here: Path) -> list[Overlay]:
-    """The overlay beside ``rel`` as it was at ``rev``, if there was one."""
-    for suffix in SUFFIXES:
-        name = PurePosixPath(rel).with_name(PurePosixPath(rel).stem + suffix)
-        shown = f"{rev}:{name}"
-        try:
-            proc = subprocess.run(
-                ["git", "show", shown],
-                cwd=here,
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
-            text = proc.stdout.decode("utf-8-sig")
-        except subprocess.TimeoutExpired:
-            raise _unreadable(
-                shown, "git show did not answer in 60 s", Code.GIT_FAILED
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise _unreadable(
-                shown, f"not UTF-8 text (byte {exc.start})", Code.FILE_UNREADABLE
-            ) from None
-        if proc.returncode == 0:
-            return [read_overlay_text(text, shown)]
-    return []
